@@ -1,0 +1,51 @@
+"""The ``geoscribe`` command: a thin Typer front over the Python API.
+
+Each verb lives in ``geoscribe/_cli/<area>.py`` and calls one API function; any
+:class:`~geoscribe.errors.GeoscribeError` becomes ``Error: <message>`` on stderr
+and its exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="geoscribe",
+    help="Translate GEO sample text into structured metadata (and omics data into text).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# area modules, each with a ``register(app)`` function; listed here so the CLI
+# stays a table of contents.
+_AREAS = ("io", "evaluate", "translate", "ontology", "pipeline", "textomics", "serve", "benchmark")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"geoscribe {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """geoscribe: GEO metadata translation and Textomics."""
+
+
+for _area in _AREAS:
+    try:
+        _module = importlib.import_module(f"geoscribe._cli.{_area}")
+    except ModuleNotFoundError as exc:  # area not built yet
+        if exc.name != f"geoscribe._cli.{_area}":
+            raise
+        continue
+    _module.register(app)

@@ -1,0 +1,178 @@
+"""The one model interface every translator shares, and safe saving/loading.
+
+A model is an estimator: ``__init__`` only stores its keyword arguments (they are
+its config), ``fit`` sets attributes ending in ``_`` and returns ``self``,
+``translate`` maps texts to :class:`~geoscribe.schema.Record` objects.
+
+A saved model is a directory::
+
+    config.json        {"kind": "<registry name>", "params": {<__init__ arguments>}}
+    metadata.json      schema, geoscribe/torch/transformers versions, data hash, date, metrics
+    <weights>          model.safetensors, tokenizer.json, ... (each model's own files)
+
+:func:`load_model` reads ``kind``, looks it up in :data:`MODELS` and calls the
+class's ``load``; nothing in the directory is imported or unpickled.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import inspect
+import json
+import platform
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..errors import ModelError, NotFittedError
+from ..schema import Record, Schema, get_schema
+
+CONFIG_FILE = "config.json"
+METADATA_FILE = "metadata.json"
+
+# kind -> "module:Class", imported on demand so that light models do not pull torch.
+_REGISTRY: dict[str, str] = {
+    "seq2seq": "geoscribe.translate.seq2seq:Seq2SeqTranslator",
+    "causal-lm": "geoscribe.translate.seq2seq:CausalLMTranslator",
+    "lstm": "geoscribe.translate.lstm:LSTMTranslator",
+    "classifier": "geoscribe.translate.classifier:MultiLabelClassifier",
+    "linear": "geoscribe.translate.baselines:LinearBaseline",
+    "nearest": "geoscribe.translate.baselines:NearestNeighbourBaseline",
+}
+
+
+def model_class(kind: str) -> type[Translator]:
+    """The class registered under ``kind``."""
+    import importlib
+
+    try:
+        target = _REGISTRY[kind]
+    except KeyError:
+        raise ModelError(f"Unknown model kind {kind!r}. Known kinds: {', '.join(_REGISTRY)}.") from None
+    module, _, name = target.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        raise ModelError(f"Model kind {kind!r} is not available in this install: {exc}.") from None
+
+
+class Translator:
+    """Base class: parameters in the constructor, learned state in ``*_`` attributes."""
+
+    kind: ClassVar[str] = ""
+
+    # -- the contract ---------------------------------------------------------
+    def fit(self, texts: Sequence[str], records: Sequence[Record], **kwargs: Any) -> Translator:
+        raise NotImplementedError
+
+    def translate(self, texts: Sequence[str], **kwargs: Any) -> list[Record]:
+        raise NotImplementedError
+
+    def save(self, path: str | Path) -> Path:
+        raise NotImplementedError
+
+    @classmethod
+    def load(cls, path: str | Path) -> Translator:
+        raise NotImplementedError
+
+    # -- helpers --------------------------------------------------------------
+    def get_params(self) -> dict[str, Any]:
+        """The ``__init__`` keyword arguments and their current values."""
+        sig = inspect.signature(type(self).__init__)
+        return {
+            name: getattr(self, name)
+            for name, p in sig.parameters.items()
+            if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        }
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    @property
+    def schema_(self) -> Schema:
+        return get_schema(self.schema)  # type: ignore[attr-defined]
+
+
+def check_fitted(model: object) -> None:
+    """Raise :class:`NotFittedError` unless ``model`` has learned attributes."""
+    if not any(k.endswith("_") and not k.startswith("__") for k in vars(model)):
+        name = type(model).__name__
+        raise NotFittedError(
+            f"This {name} instance is not fitted yet. Call 'fit' or '{name}.load' first."
+        )
+
+
+def data_hash(texts: Iterable[str], records: Iterable[Record]) -> str:
+    """A short, order-sensitive hash of the training pairs, stored in metadata."""
+    h = hashlib.sha256()
+    for t, r in zip(texts, records):
+        h.update(t.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+        h.update(r.render().encode("utf-8", "surrogatepass"))
+        h.update(b"\x01")
+    return h.hexdigest()[:16]
+
+
+def _versions() -> dict[str, str]:
+    from .. import __version__
+
+    out = {"geoscribe": __version__, "python": platform.python_version()}
+    for mod in ("torch", "transformers", "tokenizers", "sklearn"):
+        try:
+            out[mod] = __import__(mod).__version__
+        except Exception:  # not installed: nothing to record
+            pass
+    return out
+
+
+def write_model_files(
+    model: Translator, path: str | Path, *, metadata: dict[str, Any] | None = None
+) -> Path:
+    """Create ``path`` and write its ``config.json`` and ``metadata.json``."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    config = {"kind": model.kind, "params": model.get_params()}
+    (path / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+    meta = {
+        "kind": model.kind,
+        "schema": getattr(model, "schema", None),
+        "versions": _versions(),
+        "saved": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        **(metadata or {}),
+    }
+    (path / METADATA_FILE).write_text(json.dumps(meta, indent=2, default=str) + "\n")
+    return path
+
+
+def read_model_config(path: str | Path) -> dict[str, Any]:
+    """``config.json`` of a model directory, validated."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ModelError(f"Model directory {path} does not exist. Train one with 'geoscribe train'.")
+    cfg_file = path / CONFIG_FILE
+    try:
+        config = json.loads(cfg_file.read_text())
+    except FileNotFoundError:
+        raise ModelError(f"{path} is not a geoscribe model: no {CONFIG_FILE}.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{cfg_file} is corrupt: {exc}.") from None
+    if not isinstance(config, dict) or "kind" not in config or not isinstance(
+        config.get("params", {}), dict
+    ):
+        raise ModelError(f"{cfg_file} lacks 'kind'/'params'; the model directory is corrupt.")
+    return config
+
+
+def read_metadata(path: str | Path) -> dict[str, Any]:
+    try:
+        return json.loads((Path(path) / METADATA_FILE).read_text())
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+
+
+def load_model(path: str | Path) -> Translator:
+    """Load any saved model directory by its ``kind``."""
+    config = read_model_config(path)
+    return model_class(config["kind"]).load(path)
