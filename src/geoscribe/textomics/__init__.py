@@ -1,0 +1,11 @@
+"""Textomics: GEO data matrices paired with their authors' summaries (second seed paper).
+
+Submodules: :mod:`.dataset` (builder, storage, release loader), :mod:`.metrics`,
+:mod:`.encoders` (sentence embeddings), :mod:`.simulate` (semi-synthetic vectors),
+:mod:`.vec2text`, :mod:`.text2vec`, :mod:`.applications`. Torch is imported only
+by the model modules.
+"""
+
+from .dataset import TextomicsDataset, build_dataset, clean_summary, load_datasets, load_release
+
+__all__ = ["TextomicsDataset", "build_dataset", "clean_summary", "load_datasets", "load_release"]
