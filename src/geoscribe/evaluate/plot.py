@@ -32,7 +32,9 @@ def plot_accuracy(reports: Mapping[str, EvaluationReport], path: str | Path | No
         if list(reports[name].per_attribute) != attrs:
             raise InputError(f"report {name!r} has other attributes than {names[0]!r}; compare one attribute set.")
     width = 0.8 / len(names)
-    fig = Figure(figsize=(max(6.0, 0.55 * len(attrs) * max(1, len(names) ** 0.5) + 2), 4.8), layout="constrained")
+    # about 0.45 inch per attribute, a little more per extra model, within 6-14 inches
+    fig_width = min(14.0, max(6.0, 0.45 * len(attrs) * (1 + 0.25 * (len(names) - 1)) + 2))
+    fig = Figure(figsize=(fig_width, 4.8), layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
     for k, name in enumerate(names):
@@ -41,7 +43,9 @@ def plot_accuracy(reports: Mapping[str, EvaluationReport], path: str | Path | No
         ax.bar(xs, values, width, label=name)
     ax.set_xticks(range(len(attrs)))
     rotate = len(attrs) > 5
-    ax.set_xticklabels(attrs, rotation=45 if rotate else 0, ha="right" if rotate else "center")
+    ax.set_xticklabels(
+        attrs, rotation=40 if rotate else 0, ha="right" if rotate else "center", rotation_mode="anchor"
+    )
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("Accuracy")
     ax.set_title(f"Per-attribute accuracy ({reports[names[0]].schema}, n={reports[names[0]].n})")
