@@ -1,0 +1,183 @@
+"""Samples in and out of plain tables: CSV, TSV and JSON Lines.
+
+Reading maps column names (case-insensitive, GEOmetadb names accepted) onto
+:class:`~geoscribe.text.Sample` fields. An ``input`` (or ``text``) column holds
+text that is already formatted, as in the shared ``pairs.csv`` files and in
+``geo_unlabelled/*.csv`` (``gsm,input``); it becomes ``Sample.text`` and is used
+as is. Other columns (``output``, ``gse`` ...) are ignored.
+
+Writing puts the formatted ``input`` line next to the fields
+(``gsm,input,title,characteristics,...``), so an exported file feeds
+``geoscribe translate --input`` and reads back into the same Samples.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from ..errors import InputError
+from ..text import PAPER_FORMAT, Sample, TextFormat
+from ._common import guarded, has_text, open_binary, text_lines
+
+ALIASES = {
+    "gsm": ("gsm", "geo_accession", "accession", "sample_id", "sample"),
+    "title": ("title",),
+    "characteristics": ("characteristics", "characteristics_ch1"),
+    "description": ("description",),
+    "source_name": ("source_name", "source_name_ch1", "source"),
+    "organism": ("organism", "organism_ch1"),
+    "series": ("series", "series_id", "gse"),
+    "platform": ("platform", "platform_id", "gpl"),
+    "text": ("input", "text"),
+}
+_LOOKUP = {alias: field for field, names in ALIASES.items() for alias in names}
+EXPORT_COLUMNS = (
+    "gsm",
+    "input",
+    "title",
+    "characteristics",
+    "description",
+    "source_name",
+    "organism",
+    "series",
+    "platform",
+)
+TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+
+def read_table(path: str | Path, *, delimiter: str = ",") -> Iterator[Sample]:
+    """Samples from a CSV (``delimiter=","``) or TSV (``"\\t"``) file with a header row.
+
+    Raises
+    ------
+    InputError
+        Empty file, or no column that maps onto a Sample field.
+    """
+    path = Path(path)
+    what = "TSV file" if delimiter == "\t" else "CSV file"
+    return guarded(path, _table_samples(path, delimiter), what=what)
+
+
+def read_jsonl(path: str | Path) -> Iterator[Sample]:
+    """Samples from a JSON Lines file: one object per line, keys as for :func:`read_table`."""
+    path = Path(path)
+    return guarded(path, _jsonl_samples(path), what="JSON Lines file")
+
+
+def _mapping(path: Path, names: Iterable[str]) -> dict[str, str]:
+    names = list(names)
+    found = {n: _LOOKUP[n.strip().lower()] for n in names if n and n.strip().lower() in _LOOKUP}
+    if not set(found.values()) - {"gsm", "series", "platform", "organism"}:
+        shown = ", ".join(repr(n) for n in names[:8]) or "none"
+        raise InputError(
+            f"{path}: no sample text column (columns: {shown}); "
+            "expected 'input', or 'title'/'characteristics'/'description'"
+        )
+    return found
+
+
+def _sample(row: dict, mapping: dict[str, str]) -> Sample:
+    values: dict[str, str] = {}
+    for col, field in mapping.items():
+        v = row.get(col)
+        if isinstance(v, list):
+            v = "; ".join(str(x) for x in v if x is not None)
+        elif v is not None and not isinstance(v, str):
+            v = str(v)
+        if v and not values.get(field):
+            values[field] = v.strip()
+    return Sample(**values)
+
+
+def _table_samples(path: Path, delimiter: str) -> Iterator[Sample]:
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 27))  # long GEO descriptions
+    with open_binary(path) as fh:
+        lines = (line.lstrip("\ufeff") if i == 0 else line for i, line in enumerate(text_lines(fh)))
+        reader = csv.DictReader(lines, delimiter=delimiter)
+        try:
+            header = reader.fieldnames
+        except csv.Error as exc:
+            raise InputError(f"{path}: unreadable header ({exc})") from None
+        if not header:
+            raise InputError(f"{path}: empty file, no header row")
+        mapping = _mapping(path, header)
+        try:
+            for row in reader:
+                sample = _sample(row, mapping)
+                if has_text(sample) or sample.gsm:
+                    yield sample
+        except csv.Error as exc:
+            raise InputError(f"{path}:{reader.line_num}: malformed row ({exc})") from None
+
+
+def _jsonl_samples(path: Path) -> Iterator[Sample]:
+    mappings: dict[tuple, dict[str, str]] = {}  # one per distinct key set
+    with open_binary(path) as fh:
+        for lineno, line in enumerate(text_lines(fh), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{lineno}: invalid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict):
+                raise InputError(f"{path}:{lineno}: expected a JSON object per line")
+            keys = tuple(obj)
+            if keys not in mappings:
+                mappings[keys] = _mapping(path, keys)
+            yield _sample(obj, mappings[keys])
+
+
+# -- writing ------------------------------------------------------------------------
+
+
+def export_row(sample: Sample, text_format: TextFormat = PAPER_FORMAT) -> dict[str, str]:
+    """One sample as an export row: its formatted ``input`` line plus its fields."""
+    row = {"gsm": sample.gsm, "input": text_format.format(sample)}
+    row.update({c: getattr(sample, c) for c in EXPORT_COLUMNS[2:]})
+    return row
+
+
+def write_samples(
+    samples: Iterable[Sample], path: str | Path, *, text_format: TextFormat = PAPER_FORMAT
+) -> int:
+    """Write samples to ``path`` (.csv, .tsv or .jsonl, from its suffix); returns the count.
+
+    The file appears only when writing succeeded: rows go to a temporary file that
+    replaces ``path`` at the end, so a failed read leaves no half-written output.
+    """
+    path = Path(path)
+    kind = TABLE_FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise InputError(
+            f"{path}: unknown output format {path.suffix or '(no suffix)'!r}; "
+            "use .csv, .tsv or .jsonl"
+        )
+    if not path.parent.is_dir():
+        raise InputError(f"{path}: folder {path.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    n = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            if kind == "jsonl":
+                for s in samples:
+                    out.write(json.dumps(export_row(s, text_format), ensure_ascii=False) + "\n")
+                    n += 1
+            else:
+                writer = csv.DictWriter(
+                    out, EXPORT_COLUMNS, delimiter="\t" if kind == "tsv" else ","
+                )
+                writer.writeheader()
+                for s in samples:
+                    writer.writerow(export_row(s, text_format))
+                    n += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n
