@@ -94,7 +94,7 @@ def detect_format(path: str | Path) -> str:
         return "csv"
     raise InputError(
         f"{path}: unrecognised format (first line {first[:40]!r}); "
-        f"pass format= one of {', '.join(FORMATS)}"
+        f"give the format explicitly (one of {', '.join(FORMATS)})"
     )
 
 

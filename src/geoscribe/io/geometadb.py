@@ -100,12 +100,6 @@ def _rows(con: sqlite3.Connection, path: Path, table: str) -> Iterator[Sample]:
             f"{path}: table {table!r} lacks a 'gsm' column or any of "
             f"{', '.join(_TEXT_COLUMNS)} (has: {', '.join(sorted(present))})"
         )
-    fields = [f for f, col in COLUMNS.items() if col in present]
-    select = ", ".join(f'"{COLUMNS[f]}"' for f in fields)
-    for row in con.execute(f'SELECT {select} FROM "{table}"'):
-        yield Sample(
-            **{
-                f: str(v).replace(";\t", "; ").strip() if v is not None else ""
-                for f, v in zip(fields, row)
-            }
-        )
+    select = ", ".join(f'"{col}"' if col in present else "NULL" for col in COLUMNS.values())
+    for row in con.execute(f'SELECT {select} FROM "{table}"'):  # Sample field order
+        yield Sample(*[str(v).replace(";\t", "; ").strip() if v is not None else "" for v in row])
