@@ -27,16 +27,22 @@ def _parse_pred_specs(specs: list[str]) -> dict[str, Path]:
 
 def evaluate_command(
     schema: str = typer.Option(..., "--schema", "-s", help="Attribute set: cistrome or encode."),
-    gold: Path = typer.Option(..., "--gold", "-g", help="Gold file: CSV with [gsm,]input,output columns, or JSONL."),
+    gold: Path = typer.Option(
+        ..., "--gold", "-g", help="Gold file: CSV with [gsm,]input,output columns, or JSONL."
+    ),
     pred: list[str] = typer.Option(
         ..., "--pred", "-p", help="Predictions: FILE or NAME=FILE; repeat to compare models."
     ),
     train: Path | None = typer.Option(
         None, "--train", help="Training pairs file; adds near-duplicate and seen/unseen splits."
     ),
-    out: Path | None = typer.Option(None, "--out", "-o", help="Write report.json, report.md, accuracy.png here."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="Write report.json, report.md, accuracy.png here."
+    ),
     threshold: float = typer.Option(
-        0.9, "--near-duplicate-threshold", help="TF-IDF cosine at or above which a test input has a near-duplicate."
+        0.9,
+        "--near-duplicate-threshold",
+        help="TF-IDF cosine at or above which a test input has a near-duplicate.",
     ),
 ) -> None:
     """Score predictions with the seed paper's metric and print a Markdown table.

@@ -7,7 +7,8 @@ Example
 -------
 >>> from geoscribe import parse
 >>> gold = [parse("Cell Line: HeLa - Cell Type: None - Tissue Type: Cervix - Factor: CTCF", "cistrome")]
->>> pred = [parse("Cell Line: hela - Cell Type: None - Tissue Type: Blood - Factor: CTCF", "cistrome", strict=False)]
+>>> line = "Cell Line: hela - Cell Type: None - Tissue Type: Blood - Factor: CTCF"
+>>> pred = [parse(line, "cistrome", strict=False)]
 >>> evaluate(gold, pred).overall.accuracy
 0.75
 """
@@ -90,7 +91,9 @@ def write_report(reports: Mapping[str, EvaluationReport], out_dir: str | Path) -
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"{out}: cannot create the output folder ({exc.strerror}); choose another --out.") from None
+        raise InputError(
+            f"{out}: cannot create the output folder ({exc.strerror}); choose another --out."
+        ) from None
     paths = {"json": out / "report.json", "markdown": out / "report.md", "png": out / "accuracy.png"}
     import json
 

@@ -45,7 +45,9 @@ def read_pairs(path: str | Path, schema: str | Schema, *, strict: bool = True) -
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.__class__.__name__}); expected UTF-8 CSV or JSONL.") from None
+        raise InputError(
+            f"{path}: cannot read the file ({exc.__class__.__name__}); expected UTF-8 CSV or JSONL."
+        ) from None
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         rows = _jsonl_rows(path, text)
     else:

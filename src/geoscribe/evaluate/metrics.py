@@ -122,7 +122,9 @@ def near_duplicates(
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     if not train_inputs or not any(t.strip() for t in train_inputs):
-        raise InputError("no training inputs to look for near-duplicates in; give a train file with an input column.")
+        raise InputError(
+            "no training inputs to look for near-duplicates in; give a train file with an input column."
+        )
     vectorizer = TfidfVectorizer().fit(train_inputs)
     train = vectorizer.transform(train_inputs)
     test = vectorizer.transform(inputs)
@@ -164,13 +166,17 @@ def evaluate(
     The report: overall and per-attribute scores, and one entry per split.
     """
     if len(gold) != len(predicted):
-        raise InputError(f"{len(predicted)} predicted records for {len(gold)} gold records; give one per sample.")
+        raise InputError(
+            f"{len(predicted)} predicted records for {len(gold)} gold records; give one per sample."
+        )
     if not gold:
         raise InputError("no gold records to evaluate; the gold file is empty.")
     schema = gold[0].schema
     for r in list(gold) + list(predicted):
         if r.schema != schema:
-            raise InputError(f"records mix the {schema.name!r} and {r.schema.name!r} sets; evaluate one set at a time.")
+            raise InputError(
+                f"records mix the {schema.name!r} and {r.schema.name!r} sets; evaluate one set at a time."
+            )
     attrs = schema.attributes
     overall = _record_scores(gold, predicted, attrs)
     splits: dict[str, Split] = {}
@@ -180,7 +186,9 @@ def evaluate(
         texts = [_squash(t) for t in inputs]
         groups = {
             a: [
-                "none" if normalize(r[a]) == _NONE else ("present" if _present(_squash(r[a]), t) else "absent")
+                "none"
+                if normalize(r[a]) == _NONE
+                else ("present" if _present(_squash(r[a]), t) else "absent")
                 for r, t in zip(gold, texts)
             ]
             for a in attrs
@@ -201,7 +209,8 @@ def evaluate(
         }
         splits["value_seen_in_training"] = cell_split(
             gold, predicted, groups, name="value_seen_in_training",
-            description="gold value among the training outputs of that attribute vs not (None gold values apart)",
+            description="gold value among the training outputs of that attribute vs not "
+            "(None gold values apart)",
             order=("seen", "unseen", "none"),
         )
     if inputs is not None and train_inputs is not None:

@@ -30,7 +30,9 @@ def plot_accuracy(reports: Mapping[str, EvaluationReport], path: str | Path | No
     attrs = list(reports[names[0]].per_attribute)
     for name in names[1:]:
         if list(reports[name].per_attribute) != attrs:
-            raise InputError(f"report {name!r} has other attributes than {names[0]!r}; compare one attribute set.")
+            raise InputError(
+                f"report {name!r} has other attributes than {names[0]!r}; compare one attribute set."
+            )
     width = 0.8 / len(names)
     # about 0.45 inch per attribute, a little more per extra model, within 6-14 inches
     fig_width = min(14.0, max(6.0, 0.45 * len(attrs) * (1 + 0.25 * (len(names) - 1)) + 2))

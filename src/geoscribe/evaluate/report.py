@@ -60,7 +60,8 @@ class EvaluationReport:
             return Scores(**d)
 
         def group(d):
-            return SplitGroup(d["n"], scores(d["overall"]), {a: scores(s) for a, s in d["per_attribute"].items()})
+            per = {a: scores(s) for a, s in d["per_attribute"].items()}
+            return SplitGroup(d["n"], scores(d["overall"]), per)
 
         splits = {
             k: Split(s["name"], s["unit"], s["description"], {g: group(v) for g, v in s["groups"].items()})
@@ -120,7 +121,8 @@ def compare(reports: Mapping[str, EvaluationReport]) -> str:
             continue
         lines += ["", f"### Split: {split.description} (accuracy)", ""]
         rows = [
-            [g, str(split.groups[g].n)] + [_f(reports[m].splits[key].groups[g].overall.accuracy) for m in names]
+            [g, str(split.groups[g].n)]
+            + [_f(reports[m].splits[key].groups[g].overall.accuracy) for m in names]
             for g in split.groups
         ]
         lines += _table(["Group", "n", *names], rows)
