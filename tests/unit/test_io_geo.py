@@ -101,9 +101,11 @@ def test_bad_geo_files_give_one_line_input_error(io_data, name, message):
 
 
 def test_not_gzip_and_malformed_xml(io_data):
-    with pytest.raises(InputError, match=r"not_gzip\.soft\.gz: not a valid gzip file \(.*\); re-download it$"):
+    not_gzip = r"not_gzip\.soft\.gz: not a valid gzip file \(.*\); re-download it$"
+    with pytest.raises(InputError, match=not_gzip):
         list(read_samples(io_data / "not_gzip.soft.gz"))
-    with pytest.raises(InputError, match=r"malformed\.xml: malformed XML \(.*line \d+.*\) after 0 samples"):
+    malformed = r"malformed\.xml: malformed XML \(.*line \d+.*\) after 0 samples"
+    with pytest.raises(InputError, match=malformed):
         list(read_samples(io_data / "malformed.xml"))
 
 

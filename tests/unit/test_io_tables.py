@@ -109,7 +109,9 @@ def test_geometadb_without_gsm_table(io_data):
     path = io_data / "no_gsm_table.sqlite"
     with pytest.raises(InputError) as err:
         list(read_samples(path))
-    assert str(err.value) == f"{path}: no 'gsm' table (tables: gse); expected a GEOmetadb-style database"
+    assert str(err.value) == (
+        f"{path}: no 'gsm' table (tables: gse); expected a GEOmetadb-style database"
+    )
 
 
 def test_folder_reads_sorted_and_reports_rejects(io_data):
@@ -153,7 +155,8 @@ def test_write_samples_round_trip(io_data, tmp_path, suffix):
         with open(out, newline="", encoding="utf-8") as fh:
             assert next(csv.reader(fh))[:4] == ["gsm", "input", "title", "characteristics"]
     if suffix == ".jsonl":
-        assert json.loads(out.read_text().splitlines()[0])["input"].startswith("Title: HeLa control")
+        first = json.loads(out.read_text().splitlines()[0])
+        assert first["input"].startswith("Title: HeLa control")
 
 
 def test_write_samples_leaves_no_partial_file(io_data, tmp_path):
@@ -161,5 +164,6 @@ def test_write_samples_leaves_no_partial_file(io_data, tmp_path):
     with pytest.raises(InputError, match="truncated gzip"):
         write_samples(read_samples(io_data / "truncated.soft.gz"), out)
     assert list(tmp_path.iterdir()) == []
-    with pytest.raises(InputError, match=r"unknown output format '\.xlsx'; use \.csv, \.tsv or \.jsonl"):
+    bad_suffix = r"unknown output format '\.xlsx'; use \.csv, \.tsv or \.jsonl"
+    with pytest.raises(InputError, match=bad_suffix):
         write_samples([], tmp_path / "x.xlsx")

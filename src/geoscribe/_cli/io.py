@@ -49,13 +49,25 @@ def _lines(samples: Iterable[Sample], *, formatted: bool) -> Iterator[str]:
 
 @user_errors
 def read(
-    path: Path = typer.Argument(..., help="A GEO file, sample table, GEOmetadb .sqlite, or a folder."),
-    format: ReadFormat = typer.Option(ReadFormat.auto, "--format", "-f", help="Input format; auto sniffs each file."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE.csv, .tsv or .jsonl instead of stdout."),
-    limit: int | None = typer.Option(None, "--limit", "-n", min=1, help="Stop after N samples."),
-    formatted: bool = typer.Option(False, "--formatted", help="Print gsm and the paper-formatted input line."),
-    recursive: bool = typer.Option(False, "--recursive", "-r", help="For a folder, also read subfolders."),
-) -> None:  # fmt: skip
+    path: Path = typer.Argument(
+        ..., metavar="PATH", help="A GEO file, sample table, GEOmetadb .sqlite, or a folder."
+    ),
+    format: ReadFormat = typer.Option(
+        ReadFormat.auto, "--format", "-f", help="Input format; auto sniffs each file."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", metavar="FILE", help="Write FILE.csv, .tsv or .jsonl, not stdout."
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", "-n", metavar="N", min=1, help="Stop after N samples."
+    ),
+    formatted: bool = typer.Option(
+        False, "--formatted", help="Print gsm and the paper-formatted input line."
+    ),
+    recursive: bool = typer.Option(
+        False, "--recursive", "-r", help="For a folder, also read its subfolders."
+    ),
+) -> None:
     """Show the samples of GEO files (SOFT, series matrix, MINiML, GEOmetadb, CSV/TSV/JSONL).
 
     Prints one tab-separated line per sample, or exports them with --output; an
