@@ -140,6 +140,8 @@ def test_near_duplicate_split_is_record_level():
 def test_near_duplicates_without_train_inputs_raises():
     with pytest.raises(InputError, match="no training inputs"):
         near_duplicates(["a"], [])
+    with pytest.raises(InputError, match="hold no words"):
+        near_duplicates(["a"], ["- -", "+"])
 
 
 def test_evaluate_rejects_mismatched_inputs():

@@ -140,8 +140,8 @@ def test_cli_evaluate_single_model_prints_full_report(ev):
         (["-p", "{ev}/nope.csv"], "Error: {ev}/nope.csv: file not found; check the path.\n"),
         (["-p", "a={ev}/pred_rows.csv", "-p", "a={ev}/pred_short.csv"],
          "Error: two predictions named 'a'; name them with --pred NAME=FILE.\n"),
-        (["-p", "{ev}/pred_rows.csv", "--near-duplicate-threshold", "1.5"],
-         "Error: --near-duplicate-threshold 1.5 is outside (0, 1]; use e.g. 0.9.\n"),
+        (["-p", "{ev}/pred_rows.csv", "--dup-threshold", "1.5"],
+         "Error: --dup-threshold 1.5 is outside (0, 1]; use e.g. 0.9.\n"),
     ],
 )
 def test_cli_evaluate_errors(ev, args, message):

@@ -26,22 +26,24 @@ def _parse_pred_specs(specs: list[str]) -> dict[str, Path]:
 
 
 def evaluate_command(
-    schema: str = typer.Option(..., "--schema", "-s", help="Attribute set: cistrome or encode."),
+    schema: str = typer.Option(..., "--schema", "-s", metavar="SET", help="Attribute set: cistrome or encode."),
     gold: Path = typer.Option(
-        ..., "--gold", "-g", help="Gold file: CSV with [gsm,]input,output columns, or JSONL."
+        ..., "--gold", "-g", metavar="FILE",
+        help="Gold file: CSV with gsm,input,output or input,output columns, or JSONL.",
     ),
     pred: list[str] = typer.Option(
-        ..., "--pred", "-p", help="Predictions: FILE or NAME=FILE; repeat to compare models."
+        ..., "--pred", "-p", metavar="FILE|NAME=FILE", help="Predictions: FILE or NAME=FILE; repeat to compare models."
     ),
     train: Path | None = typer.Option(
-        None, "--train", help="Training pairs file; adds near-duplicate and seen/unseen splits."
+        None, "--train", metavar="FILE", help="Training pairs file; adds near-duplicate and seen/unseen splits."
     ),
     out: Path | None = typer.Option(
-        None, "--out", "-o", help="Write report.json, report.md, accuracy.png here."
+        None, "--out", "-o", metavar="DIR", help="Write report.json, report.md, accuracy.png here."
     ),
     threshold: float = typer.Option(
         0.9,
-        "--near-duplicate-threshold",
+        "--dup-threshold",
+        metavar="COSINE",
         help="TF-IDF cosine at or above which a test input has a near-duplicate.",
     ),
 ) -> None:
@@ -54,7 +56,7 @@ def evaluate_command(
     from ..evaluate import compare, evaluate_files, write_report
 
     if not 0.0 < threshold <= 1.0:
-        raise InputError(f"--near-duplicate-threshold {threshold:g} is outside (0, 1]; use e.g. 0.9.")
+        raise InputError(f"--dup-threshold {threshold:g} is outside (0, 1]; use e.g. 0.9.")
     reports = evaluate_files(
         gold, _parse_pred_specs(pred), schema=schema, train=train, near_duplicate_threshold=threshold
     )

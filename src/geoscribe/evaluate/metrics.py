@@ -125,7 +125,10 @@ def near_duplicates(
         raise InputError(
             "no training inputs to look for near-duplicates in; give a train file with an input column."
         )
-    vectorizer = TfidfVectorizer().fit(train_inputs)
+    try:
+        vectorizer = TfidfVectorizer().fit(train_inputs)
+    except ValueError:  # no token of two or more word characters in any training input
+        raise InputError("the training inputs hold no words to compare; check the train file's input column.") from None
     train = vectorizer.transform(train_inputs)
     test = vectorizer.transform(inputs)
     flags: list[bool] = []
