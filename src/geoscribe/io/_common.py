@@ -12,7 +12,7 @@ from __future__ import annotations
 import gzip
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError as XMLParseError
@@ -135,6 +135,3 @@ def has_text(sample: Sample) -> bool:
         or sample.source_name
         or sample.text
     )
-
-
-ErrorHandler = Callable[[Path, InputError], None]
