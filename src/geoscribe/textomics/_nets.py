@@ -1,0 +1,128 @@
+"""Torch modules behind Vec2Text: a small encoder-decoder, the MLP vector encoder and
+the paper's two-level attention fusion of neighbour summaries (kNN-Vec2Text)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+
+class Seq2SeqCore(nn.Module):
+    """Encoder-decoder Transformer over given encoder *embeddings*; tied output layer."""
+
+    def __init__(self, vocab_size: int, *, d_model: int, n_layers: int, n_heads: int, max_len: int, dropout: float):
+        super().__init__()
+        self.tok = nn.Embedding(vocab_size, d_model, padding_idx=0)
+        self.pos = nn.Embedding(max_len + 2, d_model)
+        self.net = nn.Transformer(d_model, n_heads, n_layers, n_layers, 2 * d_model, dropout, batch_first=True)
+        self.norm = nn.LayerNorm(d_model)
+
+    def embed(self, ids: torch.Tensor) -> torch.Tensor:
+        # token + position embeddings of shape (..., t, d)
+        pos = torch.arange(ids.shape[-1], device=ids.device)
+        return self.tok(ids) + self.pos(pos)
+
+    def encode(self, src: torch.Tensor, src_pad: torch.Tensor | None) -> torch.Tensor:
+        return self.net.encoder(src, src_key_padding_mask=src_pad)
+
+    def decode(self, memory: torch.Tensor, mem_pad: torch.Tensor | None, tgt_in: torch.Tensor) -> torch.Tensor:
+        t = tgt_in.shape[1]
+        causal = torch.triu(torch.full((t, t), float("-inf"), device=tgt_in.device), diagonal=1)
+        h = self.net.decoder(self.embed(tgt_in), memory, tgt_mask=causal, tgt_key_padding_mask=tgt_in == 0,
+                             memory_key_padding_mask=mem_pad)
+        return self.norm(h) @ self.tok.weight.T  # logits (b, t, vocab)
+
+
+class MLPVec2TextNet(nn.Module):
+    """The paper's baseline: a one-layer MLP maps the vector to ``n_memory`` states the decoder attends to."""
+
+    def __init__(self, in_dim: int, vocab_size: int, *, d_model: int, n_layers: int, n_heads: int,
+                 max_len: int, dropout: float, n_memory: int):
+        super().__init__()
+        self.n_memory, self.d_model = n_memory, d_model
+        self.proj = nn.Sequential(nn.Dropout(dropout), nn.Linear(in_dim, n_memory * d_model))
+        self.core = Seq2SeqCore(vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
+                                max_len=max_len, dropout=dropout)
+
+    def memory(self, vec: torch.Tensor):
+        src = self.proj(vec).view(-1, self.n_memory, self.d_model)  # (b, m, d)
+        return self.core.encode(src, None), None
+
+    def forward(self, vec: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
+        mem, pad = self.memory(vec)
+        return self.core.decode(mem, pad, tgt_in)
+
+
+class KNNVec2TextNet(nn.Module):
+    """kNN-Vec2Text (paper eqs. 4-9).
+
+    Neighbour summaries (b, k, L) are embedded; a token-level self-attention
+    pools each into one vector ``a_m`` (eq. 5); a second self-attention over
+    the k vectors ``e_m * a_m`` (eq. 6) gives scores ``sc_m``; weights are
+    ``softmax(tau * sc)`` (eq. 7); the fused sequence is the weighted average
+    of the neighbours' token embeddings, position by position (eq. 8), and the
+    encoder-decoder generates the summary from it (eq. 9).
+    """
+
+    def __init__(self, vocab_size: int, *, d_model: int, n_layers: int, n_heads: int, max_len: int,
+                 dropout: float, temperature: float):
+        super().__init__()
+        self.temperature = temperature
+        self.core = Seq2SeqCore(vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
+                                max_len=max_len, dropout=dropout)
+        self.sa_tokens = nn.MultiheadAttention(d_model, n_heads, dropout=dropout, batch_first=True)
+        self.sa_refs = nn.MultiheadAttention(d_model, n_heads, dropout=dropout, batch_first=True)
+        self.score = nn.Linear(d_model, 1)
+
+    def fuse(self, refs: torch.Tensor, dist: torch.Tensor):
+        b, k, L = refs.shape
+        x = self.core.embed(refs)  # (b, k, L, d)
+        flat, pad = x.view(b * k, L, -1), (refs == 0).view(b * k, L)
+        pad_safe = pad.clone()
+        pad_safe[:, 0] = False  # an all-padding reference would give NaN attention
+        a, _ = self.sa_tokens(flat, flat, flat, key_padding_mask=pad_safe)
+        keep = (~pad_safe).unsqueeze(-1).float()
+        a = ((a * keep).sum(1) / keep.sum(1)).view(b, k, -1)  # (b, k, d): eq. 5, mean-pooled
+        u = dist.unsqueeze(-1) * a  # e_m * a_m
+        s, _ = self.sa_refs(u, u, u)
+        sc = self.score(s).squeeze(-1)  # (b, k): eq. 6
+        w = torch.softmax(self.temperature * sc, dim=-1)  # eq. 7
+        fused = (w[:, :, None, None] * x).sum(1)  # (b, L, d): eq. 8
+        return fused, (refs == 0).all(1), w
+
+    def memory(self, refs: torch.Tensor, dist: torch.Tensor):
+        fused, pad, _ = self.fuse(refs, dist)
+        return self.core.encode(fused, pad), pad
+
+    def forward(self, refs: torch.Tensor, dist: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
+        mem, pad = self.memory(refs, dist)
+        return self.core.decode(mem, pad, tgt_in)
+
+
+@torch.no_grad()
+def greedy_decode(core: Seq2SeqCore, memory, pad, *, bos: int, eos: int, max_len: int, no_repeat: int = 3) -> list[list[int]]:
+    """Greedy decoding that never repeats an n-gram of size ``no_repeat`` (small models loop otherwise)."""
+    b = memory.shape[0]
+    seq = torch.full((b, 1), bos, dtype=torch.long)
+    done = torch.zeros(b, dtype=torch.bool)
+    for _ in range(max_len):
+        logits = core.decode(memory, pad, seq)[:, -1]  # (b, vocab)
+        logits[:, 0] = -float("inf")
+        if no_repeat and seq.shape[1] >= no_repeat:
+            rows = seq.tolist()
+            for i, r in enumerate(rows):
+                prefix = tuple(r[-(no_repeat - 1):])
+                banned = [r[j + no_repeat - 1] for j in range(len(r) - no_repeat + 1)
+                          if tuple(r[j : j + no_repeat - 1]) == prefix]
+                if banned:
+                    logits[i, banned] = -float("inf")
+        nxt = logits.argmax(-1)
+        nxt[done] = 0
+        seq = torch.cat([seq, nxt[:, None]], 1)
+        done |= nxt == eos
+        if done.all():
+            break
+    out = []
+    for r in seq[:, 1:].tolist():
+        out.append([t for t in (r[: r.index(eos)] if eos in r else r) if t != 0])
+    return out

@@ -1,0 +1,299 @@
+"""Vec2Text: generate a series summary from its five-number gene feature vector.
+
+Three estimators share one interface (``fit(vectors, summaries)``,
+``generate(vectors)``, ``save(dir)``, ``load(dir)``):
+
+* :class:`NearestNeighbourVec2Text` - the summary of the closest training vector;
+* :class:`MLPVec2Text` - the paper's baseline: one-layer MLP encoder of the
+  vector into a Transformer decoder;
+* :class:`KNNVec2Text` - the paper's model: k nearest training vectors by
+  Euclidean distance (k=4), their summaries' token embeddings fused by two-level
+  self-attention with temperature 0.1, fed to an encoder-decoder.
+
+The networks are small and trained from scratch (random init, a word-level
+tokenizer trained with ``tokenizers``) so that 5-fold CV runs on a CPU; the
+paper fine-tuned pretrained T5.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+
+from ..errors import InputError, ModelError
+from ..translate.base import check_fitted, read_model_config, write_model_files
+from ._util import log
+
+SPECIALS = ["[PAD]", "[UNK]", "[BOS]", "[EOS]"]
+PAD, UNK, BOS, EOS = range(4)
+
+
+def _check_xy(vectors, summaries=None) -> np.ndarray:
+    x = np.asarray(vectors, dtype=np.float32)
+    if x.ndim != 2 or len(x) == 0:
+        raise InputError(f"vectors must be a non-empty 2-D array (series x features), got shape {x.shape}.")
+    if summaries is not None and len(summaries) != len(x):
+        raise InputError(f"{len(x)} vectors but {len(summaries)} summaries; they must pair up.")
+    return x
+
+
+def sq_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Squared Euclidean distances (len(a), len(b)), computed in float64 blocks."""
+    b64 = b.astype(np.float64)
+    bn = (b64**2).sum(1)
+    out = np.empty((len(a), len(b)))
+    for s in range(0, len(a), 256):
+        a64 = a[s : s + 256].astype(np.float64)
+        out[s : s + 256] = np.maximum((a64**2).sum(1)[:, None] + bn[None] - 2 * a64 @ b64.T, 0)
+    return out
+
+
+def nearest(query: np.ndarray, index: np.ndarray, k: int, *, exclude_self: bool = False):
+    """(indices, distances) of the ``k`` nearest rows of ``index`` for each query row."""
+    d = sq_distances(query, index)
+    if exclude_self:
+        np.fill_diagonal(d, np.inf)
+    k = min(k, index.shape[0] - int(exclude_self))
+    idx = np.argpartition(d, k - 1, axis=1)[:, :k] if k < d.shape[1] else np.tile(np.arange(d.shape[1]), (len(d), 1))
+    order = np.take_along_axis(d, idx, 1).argsort(1)
+    idx = np.take_along_axis(idx, order, 1)
+    return idx, np.sqrt(np.take_along_axis(d, idx, 1))
+
+
+class NearestNeighbourVec2Text:
+    """Retrieval baseline: the summary of the nearest training vector (Euclidean)."""
+
+    kind: ClassVar[str] = "textomics-nn"
+
+    def __init__(self) -> None:
+        pass
+
+    def get_params(self) -> dict[str, Any]:
+        return {}
+
+    def fit(self, vectors, summaries: Sequence[str]) -> NearestNeighbourVec2Text:
+        self.vectors_ = _check_xy(vectors, summaries)
+        self.summaries_ = list(summaries)
+        return self
+
+    def generate(self, vectors, **_: Any) -> list[str]:
+        check_fitted(self)
+        idx, _ = nearest(_check_xy(vectors), self.vectors_, 1)
+        return [self.summaries_[i] for i in idx[:, 0]]
+
+    def save(self, path: str | Path) -> Path:
+        check_fitted(self)
+        path = write_model_files(self, path)
+        np.savez_compressed(path / "index.npz", vectors=self.vectors_)
+        (path / "summaries.json").write_text(json.dumps(self.summaries_))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path):
+        cfg = read_model_config(path)
+        obj = cls(**cfg["params"])
+        with np.load(Path(path) / "index.npz", allow_pickle=False) as z:
+            obj.vectors_ = z["vectors"]
+        obj.summaries_ = json.loads((Path(path) / "summaries.json").read_text())
+        return obj
+
+
+class _NeuralVec2Text:
+    """Shared training, decoding and saving of the two neural models."""
+
+    kind: ClassVar[str] = ""
+
+    def get_params(self) -> dict[str, Any]:
+        import inspect
+
+        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
+
+    # -- pieces each model defines
+    def _build(self, in_dim: int, vocab: int): ...
+    def _inputs(self, x: np.ndarray, rows: np.ndarray, *, training: bool): ...
+
+    def _train_tokenizer(self, summaries):
+        from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
+
+        tok = Tokenizer(models.WordLevel(unk_token="[UNK]"))
+        tok.normalizer = normalizers.Lowercase()
+        tok.pre_tokenizer = pre_tokenizers.Whitespace()
+        tok.train_from_iterator(summaries, trainers.WordLevelTrainer(
+            vocab_size=self.vocab_size, min_frequency=2, special_tokens=SPECIALS))
+        return tok
+
+    def _ids(self, summaries) -> np.ndarray:
+        out = np.zeros((len(summaries), self.max_len + 1), dtype=np.int64)
+        for i, enc in enumerate(self.tokenizer_.encode_batch(list(summaries))):
+            ids = enc.ids[: self.max_len]
+            out[i, : len(ids) + 1] = ids + [EOS]
+        return out
+
+    def fit(self, vectors, summaries: Sequence[str], *, progress: bool = False):
+        import torch
+
+        torch.manual_seed(self.seed)
+        x = _check_xy(vectors, summaries)
+        self.tokenizer_ = self._train_tokenizer(summaries)
+        self.train_ids_ = self._ids(summaries)
+        self.mean_, self.scale_ = x.mean(0), x.std(0) + 1e-6
+        self.train_vectors_ = x
+        self.net_ = self._build(x.shape[1], self.tokenizer_.get_vocab_size())
+        opt = torch.optim.AdamW(self.net_.parameters(), lr=self.lr, weight_decay=0.01)
+        n, rng = len(x), np.random.default_rng(self.seed)
+        steps = self.epochs * ((n + self.batch_size - 1) // self.batch_size)
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=self.lr, total_steps=max(steps, 1), pct_start=0.1)
+        self._prepare_training(x)
+        self.net_.train()
+        for epoch in range(self.epochs):
+            perm, total = rng.permutation(n), 0.0
+            for s in range(0, n, self.batch_size):
+                rows = perm[s : s + self.batch_size]
+                tgt = torch.from_numpy(self.train_ids_[rows])
+                tgt_in = torch.cat([torch.full((len(rows), 1), BOS), tgt[:, :-1]], 1)
+                logits = self.net_(*self._inputs(x, rows, training=True), tgt_in)
+                loss = torch.nn.functional.cross_entropy(logits.transpose(1, 2), tgt, ignore_index=PAD,
+                                                         label_smoothing=0.1)
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(self.net_.parameters(), 1.0)
+                opt.step()
+                sched.step()
+                total += loss.item() * len(rows)
+            log(f"{type(self).__name__} epoch {epoch + 1}/{self.epochs}: loss {total / n:.3f}", enabled=progress)
+        self.net_.eval()
+        return self
+
+    def _prepare_training(self, x):
+        pass
+
+    def generate(self, vectors, *, batch_size: int = 64) -> list[str]:
+        import torch
+
+        from ._nets import greedy_decode
+
+        check_fitted(self)
+        x = _check_xy(vectors)
+        out: list[str] = []
+        with torch.no_grad():
+            for s in range(0, len(x), batch_size):
+                rows = np.arange(s, min(s + batch_size, len(x)))
+                mem, pad = self.net_.memory(*self._inputs(x, rows, training=False))
+                ids = greedy_decode(self.net_.core, mem, pad, bos=BOS, eos=EOS, max_len=self.max_len)
+                out += [self.tokenizer_.decode(r) for r in ids]
+        return out
+
+    def save(self, path: str | Path) -> Path:
+        from safetensors.torch import save_model
+
+        check_fitted(self)
+        path = write_model_files(self, path, metadata={"in_dim": int(self.train_vectors_.shape[1])})
+        self.tokenizer_.save(str(path / "tokenizer.json"))
+        save_model(self.net_, str(path / "model.safetensors"))
+        np.savez_compressed(path / "state.npz", mean=self.mean_, scale=self.scale_,
+                            train_vectors=self.train_vectors_, train_ids=self.train_ids_)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path):
+        from safetensors.torch import load_model
+        from tokenizers import Tokenizer
+
+        cfg = read_model_config(path)
+        if cfg["kind"] != cls.kind:
+            raise ModelError(f"{path} holds a {cfg['kind']!r} model, not {cls.kind!r}.")
+        obj, path = cls(**cfg["params"]), Path(path)
+        obj.tokenizer_ = Tokenizer.from_file(str(path / "tokenizer.json"))
+        with np.load(path / "state.npz", allow_pickle=False) as z:
+            obj.mean_, obj.scale_ = z["mean"], z["scale"]
+            obj.train_vectors_, obj.train_ids_ = z["train_vectors"], z["train_ids"]
+        obj.net_ = obj._build(obj.train_vectors_.shape[1], obj.tokenizer_.get_vocab_size())
+        load_model(obj.net_, str(path / "model.safetensors"))
+        obj.net_.eval()
+        obj._prepare_training(obj.train_vectors_)
+        return obj
+
+
+class MLPVec2Text(_NeuralVec2Text):
+    """Baseline: standardised vector -> one-layer MLP -> ``n_memory`` states -> Transformer decoder."""
+
+    kind: ClassVar[str] = "textomics-mlp"
+
+    def __init__(self, *, d_model: int = 128, n_layers: int = 2, n_heads: int = 4, n_memory: int = 4,
+                 max_len: int = 64, vocab_size: int = 4000, dropout: float = 0.1, epochs: int = 12,
+                 batch_size: int = 32, lr: float = 1e-3, seed: int = 0) -> None:
+        self.d_model, self.n_layers, self.n_heads, self.n_memory = d_model, n_layers, n_heads, n_memory
+        self.max_len, self.vocab_size, self.dropout = max_len, vocab_size, dropout
+        self.epochs, self.batch_size, self.lr, self.seed = epochs, batch_size, lr, seed
+
+    def _build(self, in_dim, vocab):
+        from ._nets import MLPVec2TextNet
+
+        return MLPVec2TextNet(in_dim, vocab, d_model=self.d_model, n_layers=self.n_layers, n_heads=self.n_heads,
+                              max_len=self.max_len, dropout=self.dropout, n_memory=self.n_memory)
+
+    def _inputs(self, x, rows, *, training):
+        import torch
+
+        return (torch.from_numpy((x[rows] - self.mean_) / self.scale_),)
+
+
+class KNNVec2Text(_NeuralVec2Text):
+    """kNN-Vec2Text: fuse the k nearest training summaries (by vector distance), then generate.
+
+    Training pairs use each training series' k nearest *other* training series.
+    Distances are divided by the median training neighbour distance so that
+    ``e_m * a_m`` (paper eq. 6) has a stable scale.
+    """
+
+    kind: ClassVar[str] = "textomics-knn"
+
+    def __init__(self, *, k: int = 4, temperature: float = 0.1, d_model: int = 128, n_layers: int = 2,
+                 n_heads: int = 4, max_len: int = 64, vocab_size: int = 4000, dropout: float = 0.1,
+                 epochs: int = 12, batch_size: int = 32, lr: float = 1e-3, seed: int = 0) -> None:
+        self.k, self.temperature = k, temperature
+        self.d_model, self.n_layers, self.n_heads = d_model, n_layers, n_heads
+        self.max_len, self.vocab_size, self.dropout = max_len, vocab_size, dropout
+        self.epochs, self.batch_size, self.lr, self.seed = epochs, batch_size, lr, seed
+
+    def _build(self, in_dim, vocab):
+        from ._nets import KNNVec2TextNet
+
+        return KNNVec2TextNet(vocab, d_model=self.d_model, n_layers=self.n_layers, n_heads=self.n_heads,
+                              max_len=self.max_len, dropout=self.dropout, temperature=self.temperature)
+
+    def _prepare_training(self, x):
+        self._train_nbrs, d = nearest(x, x, self.k, exclude_self=True)
+        self.dist_scale_ = float(np.median(d)) or 1.0
+        self._train_dist = d / self.dist_scale_
+
+    def neighbours(self, vectors) -> tuple[np.ndarray, np.ndarray]:
+        """(indices into the training set, scaled distances) of the k nearest training series."""
+        idx, d = nearest(_check_xy(vectors), self.train_vectors_, self.k)
+        return idx, d / self.dist_scale_
+
+    def _inputs(self, x, rows, *, training):
+        import torch
+
+        if training:
+            idx, d = self._train_nbrs[rows], self._train_dist[rows]
+        else:
+            idx, d = self.neighbours(x[rows])
+        refs = self.train_ids_[idx][:, :, :-1].copy()  # (b, k, L); drop the final EOS slot
+        refs[refs == EOS] = PAD
+        return torch.from_numpy(refs), torch.from_numpy(d.astype(np.float32))
+
+
+MODELS = {c.kind: c for c in (NearestNeighbourVec2Text, MLPVec2Text, KNNVec2Text)}
+
+
+def load_vec2text(path: str | Path):
+    """Load any saved Vec2Text model directory by its kind."""
+    kind = read_model_config(path)["kind"]
+    if kind not in MODELS:
+        raise ModelError(f"{path}: kind {kind!r} is not a Vec2Text model; known: {sorted(MODELS)}.")
+    return MODELS[kind].load(path)
