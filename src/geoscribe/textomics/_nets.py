@@ -27,7 +27,7 @@ class Seq2SeqCore(nn.Module):
 
     def decode(self, memory: torch.Tensor, mem_pad: torch.Tensor | None, tgt_in: torch.Tensor) -> torch.Tensor:
         t = tgt_in.shape[1]
-        causal = torch.triu(torch.full((t, t), float("-inf"), device=tgt_in.device), diagonal=1)
+        causal = torch.triu(torch.ones(t, t, dtype=torch.bool, device=tgt_in.device), diagonal=1)
         h = self.net.decoder(self.embed(tgt_in), memory, tgt_mask=causal, tgt_key_padding_mask=tgt_in == 0,
                              memory_key_padding_mask=mem_pad)
         return self.norm(h) @ self.tok.weight.T  # logits (b, t, vocab)

@@ -1,0 +1,169 @@
+"""``geoscribe textomics ...``: build the dataset, run Vec2Text/Text2Vec and the analyses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .common import user_errors
+
+sub = typer.Typer(help="Textomics: GEO data vectors <-> series summaries (second seed paper).",
+                  no_args_is_help=True)
+
+
+@sub.command("build")
+@user_errors
+def build(
+    geo_dir: Path = typer.Argument(..., help="Folder of GSE*_series_matrix.txt[.gz] / GSE*_family.soft[.gz] files."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder for <platform>.npz/.json."),
+    n_features: int = typer.Option(20_000, help="Features kept per platform (lowest missing rate)."),
+    max_words: int = typer.Option(64, help="Summary truncation, in words."),
+    release: bool = typer.Option(False, help="GEO_DIR holds published Textomics <platform>.npy files instead."),
+    trust_pickle: bool = typer.Option(False, help="Allow pickled .npy release files (they can run code)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Build per-platform (five-number vector, summary) datasets."""
+    from ..errors import InputError
+    from ..textomics.dataset import build_dataset, load_release
+
+    if release:
+        files = sorted(Path(geo_dir).glob("*.npy"))
+        if not files:
+            raise InputError(f"{geo_dir}: no .npy release files.")
+        datasets = {d.platform: d for d in (load_release(f, trust_pickle=trust_pickle) for f in files)}
+    else:
+        datasets = build_dataset(geo_dir, n_features=n_features, max_words=max_words, progress=not quiet)
+    for p, d in sorted(datasets.items()):
+        d.save(out)
+        typer.echo(f"{p}\t{len(d)} series\t{d.vectors.shape[1]} dims")
+
+
+def _load(dataset: Path):
+    from ..textomics.dataset import TextomicsDataset
+
+    return TextomicsDataset.load(dataset)
+
+
+@sub.command("vec2text")
+@user_errors
+def vec2text(
+    dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
+    model: str = typer.Option("knn", help="knn | mlp | nn"),
+    folds: int = typer.Option(5, help="Cross-validation folds."),
+    epochs: int = typer.Option(12),
+    save: Path = typer.Option(None, help="Also fit on all series and save the model here."),
+) -> None:
+    """Cross-validated Vec2Text scores (BLEU, ROUGE, METEOR, NIST)."""
+    import numpy as np
+
+    from ..errors import InputError
+    from ..textomics._util import kfold
+    from ..textomics.metrics import METEOR_VARIANT, text_scores
+    from ..textomics.vec2text import KNNVec2Text, MLPVec2Text, NearestNeighbourVec2Text
+
+    makers = {"knn": lambda: KNNVec2Text(epochs=epochs), "mlp": lambda: MLPVec2Text(epochs=epochs),
+              "nn": NearestNeighbourVec2Text}
+    if model not in makers:
+        raise InputError(f"unknown model {model!r}; choose one of {', '.join(makers)}.")
+    ds = _load(dataset)
+    s = np.array(ds.summaries, dtype=object)
+    runs = []
+    for tr, te in kfold(len(ds), n_splits=folds):
+        m = makers[model]().fit(ds.vectors[tr], list(s[tr]))
+        runs.append(text_scores(m.generate(ds.vectors[te]), list(s[te])))
+    for k in runs[0]:
+        typer.echo(f"{k if k != 'METEOR' else METEOR_VARIANT}\t{np.mean([r[k] for r in runs]):.4f}")
+    if save:
+        makers[model]().fit(ds.vectors, ds.summaries).save(save)
+
+
+@sub.command("text2vec")
+@user_errors
+def text2vec(
+    dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
+    encoder: str = typer.Option(None, help="Local encoder directory (default all-MiniLM-L6-v2)."),
+    folds: int = typer.Option(5),
+) -> None:
+    """Cross-validated Text2Vec RMSE and its improvement over the mean-vector baseline."""
+    import numpy as np
+
+    from ..textomics._util import kfold
+    from ..textomics.metrics import rmse
+    from ..textomics.text2vec import MeanVectorBaseline, Text2Vec, embed
+
+    ds = _load(dataset)
+    emb = embed(ds.summaries, encoder=encoder)
+    base, model = [], []
+    for tr, te in kfold(len(ds), n_splits=folds):
+        base.append(rmse(MeanVectorBaseline().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
+        model.append(rmse(Text2Vec(encoder=encoder).fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
+    b, m = float(np.mean(base)), float(np.mean(model))
+    typer.echo(f"mean baseline RMSE\t{b:.4f}\nText2Vec RMSE\t{m:.4f}\nimprovement\t{100 * (b - m) / b:+.1f}%")
+
+
+@sub.command("feasibility")
+@user_errors
+def feasibility_cmd(
+    dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
+    encoder: str = typer.Option(None, help="Local encoder directory (default all-MiniLM-L6-v2)."),
+) -> None:
+    """Spearman correlation of text similarity and vector similarity (paper Table S2)."""
+    from ..textomics.applications import feasibility
+    from ..textomics.encoders import encode
+
+    ds = _load(dataset)
+    typer.echo(f"{ds.platform}\t{feasibility(encode(ds.summaries, encoder=encoder), ds.vectors):.4f}")
+
+
+def _read_pairs(path: Path) -> tuple[list[str], list[str]]:
+    import csv
+
+    from ..errors import InputError
+
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh, delimiter="\t" if path.suffix == ".tsv" else ","))
+        return [r["summary"] for r in rows], [r["text"] for r in rows]
+    except (OSError, KeyError) as exc:
+        raise InputError(f"{path}: expected a CSV/TSV with 'summary' and 'text' columns ({exc}).") from None
+
+
+@sub.command("paper-eval")
+@user_errors
+def paper_eval(
+    pairs: Path = typer.Argument(..., help="CSV/TSV with columns summary,text (e.g. paper abstracts)."),
+    encoder: list[str] = typer.Option(None, help="Encoder directories to compare (repeatable)."),
+) -> None:
+    """Spearman of pairwise summary vs paper-text distances, per encoder (paper section 6.1)."""
+    from ..textomics.applications import paper_embedding_score
+    from ..textomics.encoders import encode
+
+    summaries, texts = _read_pairs(pairs)
+    for enc in encoder or [None]:
+        score = paper_embedding_score(encode(summaries, encoder=enc), encode(texts, encoder=enc))
+        typer.echo(f"{enc or 'all-MiniLM-L6-v2'}\t{score:.4f}")
+
+
+@sub.command("masked")
+@user_errors
+def masked(
+    pairs: Path = typer.Argument(..., help="CSV/TSV with columns summary,text."),
+    vocabulary: Path = typer.Option(..., help="Keyword list, one per line."),
+    encoder: str = typer.Option(None),
+) -> None:
+    """Masked-keyword prediction accuracy (paper section 6.2)."""
+    from ..errors import InputError
+    from ..textomics.applications import masked_keyword
+
+    summaries, texts = _read_pairs(pairs)
+    try:
+        vocab = [w.strip() for w in vocabulary.read_text().splitlines() if w.strip()]
+    except OSError as exc:
+        raise InputError(f"{vocabulary}: cannot read keyword list ({exc.strerror}).") from None
+    for k, v in masked_keyword(summaries, texts, vocab, encoder=encoder).items():
+        typer.echo(f"{k}\t{v:.4f}" if isinstance(v, float) else f"{k}\t{v}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(sub, name="textomics")

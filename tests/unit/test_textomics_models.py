@@ -1,0 +1,110 @@
+"""Textomics metrics, simulation, Vec2Text/Text2Vec estimators, applications and CLI."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from geoscribe.errors import NotFittedError
+from geoscribe.textomics.applications import mask_keywords, paper_embedding_score
+from geoscribe.textomics.metrics import rmse, spearman, text_scores
+from geoscribe.textomics.simulate import simulate_platform
+from geoscribe.textomics.text2vec import MeanVectorBaseline, Text2Vec
+from geoscribe.textomics.vec2text import KNNVec2Text, MLPVec2Text, NearestNeighbourVec2Text, load_vec2text
+
+TOPICS = ["breast cancer cells treated with tamoxifen", "mouse liver circadian time course",
+          "t cell activation by antigen", "arabidopsis root drought stress response"]
+SUMMARIES = [f"{TOPICS[i % 4]} study {i} of gene expression in {TOPICS[(i * 3) % 4].split()[0]} samples"
+             for i in range(40)]
+
+
+def test_text_scores_identity_and_disjoint():
+    same = text_scores(["the cells were treated"], ["the cells were treated"])
+    assert same["BLEU-1"] == pytest.approx(1) and same["ROUGE-L"] == pytest.approx(1) and same["METEOR"] > 0.9
+    other = text_scores(["alpha beta gamma"], ["the cells were treated"])
+    assert other["BLEU-1"] == 0 and other["ROUGE-1"] == 0
+
+
+def test_rmse_and_spearman():
+    assert rmse(np.zeros(4), np.full(4, 2.0)) == pytest.approx(2)
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1)
+
+
+def test_simulation_signal_knob():
+    from geoscribe.textomics.simulate import latent_programmes
+
+    z = latent_programmes(SUMMARIES, n_programmes=4)
+    dz = np.linalg.norm(z[:, None] - z[None], axis=-1)
+    corr = {}
+    for signal in (2.0, 0.0):
+        v = simulate_platform(SUMMARIES, signal=signal, n_features=200, n_programmes=4).vectors
+        dv = np.linalg.norm(v[:, None] - v[None], axis=-1)
+        iu = np.triu_indices(len(v), 1)
+        corr[signal] = spearman(dz[iu], dv[iu])
+    assert corr[2.0] > 0.5 and abs(corr[0.0]) < 0.2
+
+
+def test_nn_retrieval_returns_nearest_summary(tmp_path):
+    v = np.eye(4, dtype=np.float32)
+    m = NearestNeighbourVec2Text().fit(v, ["a", "b", "c", "d"])
+    assert m.generate(v * 0.9) == ["a", "b", "c", "d"]
+    assert load_vec2text(m.save(tmp_path / "nn")).generate(v[2:3]) == ["c"]
+
+
+@pytest.mark.parametrize("cls", [KNNVec2Text, MLPVec2Text])
+def test_neural_vec2text_contract(cls, tmp_path):
+    import torch
+
+    torch.set_num_threads(1)
+    x = simulate_platform(SUMMARIES, n_features=20, n_programmes=4).vectors
+    m = cls(d_model=16, n_layers=1, n_heads=2, epochs=1, max_len=16)
+    assert not any(k.endswith("_") for k in vars(m))
+    with pytest.raises(NotFittedError):
+        m.generate(x[:2])
+    assert m.fit(x[:30], SUMMARIES[:30]) is m
+    out = m.generate(x[30:])
+    assert len(out) == 10 and all(isinstance(s, str) for s in out)
+    assert load_vec2text(m.save(tmp_path / "m")).generate(x[30:]) == out
+
+
+def test_knn_fusion_weights_sum_to_one():
+    import torch
+
+    x = simulate_platform(SUMMARIES, n_features=20, n_programmes=4).vectors
+    m = KNNVec2Text(d_model=16, n_layers=1, n_heads=2, epochs=1, max_len=16).fit(x, SUMMARIES)
+    refs, dist = m._inputs(x, np.arange(5), training=False)
+    assert refs.shape[:2] == (5, 4)
+    _, _, w = m.net_.fuse(refs, dist)
+    torch.testing.assert_close(w.sum(-1), torch.ones(5))
+
+
+def test_text2vec_beats_mean_on_learnable_map(tmp_path):
+    rng = np.random.default_rng(0)
+    e = rng.normal(size=(200, 8)).astype(np.float32)
+    v = np.tanh(e @ rng.normal(size=(8, 30))).astype(np.float32)
+    model = Text2Vec(epochs=80).fit(e[:150], v[:150])
+    base = rmse(MeanVectorBaseline().fit(e[:150], v[:150]).predict(e[150:]), v[150:])
+    assert rmse(model.predict(e[150:]), v[150:]) < 0.6 * base
+    np.testing.assert_allclose(Text2Vec.load(model.save(tmp_path / "t2v")).predict(e[150:]), model.predict(e[150:]),
+                               atol=1e-5)
+
+
+def test_paper_embedding_score_and_masking():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(10, 5))
+    assert paper_embedding_score(a, a * 2) == pytest.approx(1)
+    items = mask_keywords(["The Liver was profiled", "no keyword here"], ["liver"])
+    assert items == [(0, "The [PAD] was profiled", "liver")]
+
+
+def test_cli_build_and_error(test_data, tmp_path):
+    from geoscribe.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["textomics", "build", str(test_data / "textomics"), "-o", str(tmp_path),
+                              "--n-features", "2", "-q"])
+    assert res.exit_code == 0, res.output
+    assert "GPL9999\t2 series\t10 dims" in res.output and (tmp_path / "GPL9999.npz").is_file()
+    res = runner.invoke(app, ["textomics", "vec2text", str(tmp_path / "missing.json"), "--model", "nn"])
+    assert res.exit_code == 1 and "Error:" in res.output and "geoscribe textomics build" in res.output
