@@ -45,7 +45,7 @@ def test_normalise_coverage_prints_table(tmp_path):
     result = runner.invoke(app, ["normalise", "-s", "cistrome", "--coverage", str(pairs)])
     assert result.exit_code == 0, result.output
     line = next(ln for ln in result.output.splitlines() if ln.startswith("Cell Line"))
-    assert line.split()[2:5] == ["2", "1", "50.0%"]
+    assert line.split()[3:6] == ["2", "1", "50.0%"]
 
 
 def test_normalise_needs_one_source():
