@@ -111,7 +111,7 @@ class TermMapper:
     def __init__(self, index: OntologyIndex | None = None, *, fuzzy: bool = True) -> None:
         self.index = index if index is not None else OntologyIndex.default()
         self.fuzzy = fuzzy
-        self._choices: dict[tuple[str, ...], list[str]] = {}
+        self._choices: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
         self._map = lru_cache(maxsize=200_000)(self._map_uncached)
 
     @staticmethod
@@ -195,15 +195,18 @@ class TermMapper:
         from rapidfuzz import fuzz, process, utils
 
         choices = self._choices.get(ontologies)
-        if choices is None:
-            choices = sorted({n for o in ontologies if o not in ("NCBITaxon", "CVCL") for n in self.index.names(o)})
+        if choices is None:  # names processed once per ontology set, not once per query
+            names = sorted({n for o in ontologies if o not in ("NCBITaxon", "CVCL") for n in self.index.names(o)})
+            choices = ([utils.default_process(n) for n in names], names)
             self._choices[ontologies] = choices
         hit = process.extractOne(
-            fold(value), choices, scorer=fuzz.token_sort_ratio, processor=utils.default_process, score_cutoff=FUZZY_CUTOFF
-        )
+            utils.default_process(fold(value)), choices[0],
+            scorer=fuzz.token_sort_ratio, processor=None, score_cutoff=FUZZY_CUTOFF,
+        )  # fmt: skip
         if hit is None:
             return None
-        name, ratio, _ = hit
+        _, ratio, i = hit
+        name = choices[1][i]
         found = self._best(name, ontologies, "HUMAN", exact_ok=True, attribute=attribute)
         if found is None:
             return None
