@@ -40,6 +40,9 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--d-model", type=int, default=128)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--n-layers", type=int, default=1)
+    ap.add_argument("--paper-variant", action="store_true",
+                    help="also run kNN-Vec2Text without the copy head (the paper's architecture)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     t0 = time.time()
@@ -61,8 +64,11 @@ def main() -> None:
         for f, (tr, te) in enumerate(kfold(len(x), n_splits=args.folds)):
             models = {"random training summary": None, "NN retrieval": NearestNeighbourVec2Text()}
             if f < args.neural_folds:
-                models["MLP baseline"] = MLPVec2Text(epochs=args.epochs, d_model=args.d_model)
-                models["kNN-Vec2Text"] = KNNVec2Text(epochs=args.epochs, d_model=args.d_model)
+                kw = dict(epochs=args.epochs, d_model=args.d_model, n_layers=args.n_layers)
+                models["MLP baseline"] = MLPVec2Text(**kw)
+                models["kNN-Vec2Text (+copy)"] = KNNVec2Text(copy=True, **kw)
+                if args.paper_variant:
+                    models["kNN-Vec2Text (paper, no copy)"] = KNNVec2Text(copy=False, **kw)
             for name, m in models.items():
                 if m is None:
                     rng = np.random.default_rng(f)

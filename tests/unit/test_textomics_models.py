@@ -75,7 +75,7 @@ def test_knn_fusion_weights_sum_to_one():
     m = KNNVec2Text(d_model=16, n_layers=1, n_heads=2, epochs=1, max_len=16).fit(x, SUMMARIES)
     refs, dist = m._inputs(x, np.arange(5), training=False)
     assert refs.shape[:2] == (5, 4)
-    _, _, w = m.net_.fuse(refs, dist)
+    *_, w = m.net_.prepare(refs, dist)
     torch.testing.assert_close(w.sum(-1), torch.ones(5))
 
 

@@ -25,12 +25,15 @@ class Seq2SeqCore(nn.Module):
     def encode(self, src: torch.Tensor, src_pad: torch.Tensor | None) -> torch.Tensor:
         return self.net.encoder(src, src_key_padding_mask=src_pad)
 
-    def decode(self, memory: torch.Tensor, mem_pad: torch.Tensor | None, tgt_in: torch.Tensor) -> torch.Tensor:
+    def hidden(self, memory: torch.Tensor, mem_pad: torch.Tensor | None, tgt_in: torch.Tensor) -> torch.Tensor:
         t = tgt_in.shape[1]
         causal = torch.triu(torch.ones(t, t, dtype=torch.bool, device=tgt_in.device), diagonal=1)
         h = self.net.decoder(self.embed(tgt_in), memory, tgt_mask=causal, tgt_key_padding_mask=tgt_in == 0,
                              memory_key_padding_mask=mem_pad)
-        return self.norm(h) @ self.tok.weight.T  # logits (b, t, vocab)
+        return self.norm(h)  # (b, t, d)
+
+    def decode(self, memory: torch.Tensor, mem_pad: torch.Tensor | None, tgt_in: torch.Tensor) -> torch.Tensor:
+        return self.hidden(memory, mem_pad, tgt_in) @ self.tok.weight.T  # logits (b, t, vocab)
 
 
 class MLPVec2TextNet(nn.Module):
@@ -44,13 +47,15 @@ class MLPVec2TextNet(nn.Module):
         self.core = Seq2SeqCore(vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
                                 max_len=max_len, dropout=dropout)
 
-    def memory(self, vec: torch.Tensor):
+    def prepare(self, vec: torch.Tensor):
         src = self.proj(vec).view(-1, self.n_memory, self.d_model)  # (b, m, d)
-        return self.core.encode(src, None), None
+        return (self.core.encode(src, None),)
+
+    def logprobs(self, ctx, tgt_in: torch.Tensor) -> torch.Tensor:
+        return torch.log_softmax(self.core.decode(ctx[0], None, tgt_in), -1)
 
     def forward(self, vec: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
-        mem, pad = self.memory(vec)
-        return self.core.decode(mem, pad, tgt_in)
+        return self.logprobs(self.prepare(vec), tgt_in)
 
 
 class KNNVec2TextNet(nn.Module):
@@ -62,12 +67,24 @@ class KNNVec2TextNet(nn.Module):
     ``softmax(tau * sc)`` (eq. 7); the fused sequence is the weighted average
     of the neighbours' token embeddings, position by position (eq. 8), and the
     encoder-decoder generates the summary from it (eq. 9).
+
+    With ``copy=True`` (a geoscribe addition, not in the paper) the output also
+    mixes in a copy distribution over the neighbours' tokens: each decoder step
+    attends to neighbour positions whose *previous* token matches what it just
+    wrote (an induction-style key), with the fusion weights ``w_m`` as a prior
+    over neighbours, and a learned gate chooses between generating and copying.
+    It lets a small model trained from scratch reuse spans of neighbour
+    summaries, as the paper's pretrained T5 does (its Table 1).
     """
 
     def __init__(self, vocab_size: int, *, d_model: int, n_layers: int, n_heads: int, max_len: int,
-                 dropout: float, temperature: float):
+                 dropout: float, temperature: float, copy: bool = False):
         super().__init__()
-        self.temperature = temperature
+        self.temperature, self.copy = temperature, copy
+        if copy:
+            self.copy_q = nn.Linear(2 * d_model, d_model)
+            self.copy_k = nn.Linear(2 * d_model, d_model)
+            self.gate = nn.Linear(d_model, 1)
         self.core = Seq2SeqCore(vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
                                 max_len=max_len, dropout=dropout)
         self.sa_tokens = nn.MultiheadAttention(d_model, n_heads, dropout=dropout, batch_first=True)
@@ -90,24 +107,46 @@ class KNNVec2TextNet(nn.Module):
         fused = (w[:, :, None, None] * x).sum(1)  # (b, L, d): eq. 8
         return fused, (refs == 0).all(1), w
 
-    def memory(self, refs: torch.Tensor, dist: torch.Tensor):
-        fused, pad, _ = self.fuse(refs, dist)
-        return self.core.encode(fused, pad), pad
+    def prepare(self, refs: torch.Tensor, dist: torch.Tensor):
+        fused, pad, w = self.fuse(refs, dist)
+        return self.core.encode(fused, pad), pad, refs, w
+
+    def logprobs(self, ctx, tgt_in: torch.Tensor) -> torch.Tensor:
+        mem, pad, refs, w = ctx
+        h = self.core.hidden(mem, pad, tgt_in)  # (b, t, d)
+        logits = h @ self.core.tok.weight.T  # (b, t, V)
+        if not self.copy:
+            return torch.log_softmax(logits, -1)
+        b, k, L = refs.shape
+        tok = self.core.tok
+        prev = torch.cat([torch.zeros_like(refs[..., :1]), refs[..., :-1]], -1)  # token before each position
+        keys = self.copy_k(torch.cat([tok(prev), tok(refs)], -1)).view(b, k * L, -1)
+        query = self.copy_q(torch.cat([tok(tgt_in), h], -1))  # (b, t, d)
+        scores = query @ keys.transpose(1, 2) / keys.shape[-1] ** 0.5  # (b, t, k*L)
+        scores = scores + torch.log(w + 1e-9).repeat_interleave(L, 1)[:, None, :]
+        scores = scores.masked_fill((refs == 0).view(b, 1, k * L), -1e9)
+        alpha = torch.softmax(scores, -1)
+        copy = torch.zeros_like(logits).scatter_add_(2, refs.view(b, 1, k * L).expand(-1, tgt_in.shape[1], -1), alpha)
+        g = torch.sigmoid(self.gate(h))
+        return torch.log(g * torch.softmax(logits, -1) + (1 - g) * copy + 1e-9)
 
     def forward(self, refs: torch.Tensor, dist: torch.Tensor, tgt_in: torch.Tensor) -> torch.Tensor:
-        mem, pad = self.memory(refs, dist)
-        return self.core.decode(mem, pad, tgt_in)
+        return self.logprobs(self.prepare(refs, dist), tgt_in)
 
 
 @torch.no_grad()
-def greedy_decode(core: Seq2SeqCore, memory, pad, *, bos: int, eos: int, max_len: int, no_repeat: int = 3) -> list[list[int]]:
-    """Greedy decoding that never repeats an n-gram of size ``no_repeat`` (small models loop otherwise)."""
-    b = memory.shape[0]
+def greedy_decode(net: nn.Module, ctx, *, bos: int, eos: int, max_len: int, min_len: int = 0,
+                  no_repeat: int = 3) -> list[list[int]]:
+    """Greedy decoding that never repeats an n-gram of size ``no_repeat`` (small models loop otherwise)
+    and does not stop before ``min_len`` tokens (BLEU's brevity penalty punishes short outputs)."""
+    b = ctx[0].shape[0]
     seq = torch.full((b, 1), bos, dtype=torch.long)
     done = torch.zeros(b, dtype=torch.bool)
     for _ in range(max_len):
-        logits = core.decode(memory, pad, seq)[:, -1]  # (b, vocab)
+        logits = net.logprobs(ctx, seq)[:, -1]  # (b, vocab)
         logits[:, 0] = -float("inf")
+        if seq.shape[1] <= min_len:
+            logits[:, eos] = -float("inf")
         if no_repeat and seq.shape[1] >= no_repeat:
             rows = seq.tolist()
             for i, r in enumerate(rows):

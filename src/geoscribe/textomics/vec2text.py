@@ -182,8 +182,8 @@ class _NeuralVec2Text:
         with torch.no_grad():
             for s in range(0, len(x), batch_size):
                 rows = np.arange(s, min(s + batch_size, len(x)))
-                mem, pad = self.net_.memory(*self._inputs(x, rows, training=False))
-                ids = greedy_decode(self.net_.core, mem, pad, bos=BOS, eos=EOS, max_len=self.max_len)
+                ctx = self.net_.prepare(*self._inputs(x, rows, training=False))
+                ids = greedy_decode(self.net_, ctx, bos=BOS, eos=EOS, max_len=self.max_len, min_len=self.max_len // 2)
                 out += [self.tokenizer_.decode(r) for r in ids]
         return out
 
@@ -246,16 +246,19 @@ class KNNVec2Text(_NeuralVec2Text):
     """kNN-Vec2Text: fuse the k nearest training summaries (by vector distance), then generate.
 
     Training pairs use each training series' k nearest *other* training series.
+    ``copy=True`` adds a copy distribution over neighbour tokens (see
+    :class:`~._nets.KNNVec2TextNet`; not in the paper, ``copy=False`` is the
+    paper's architecture).
     Distances are divided by the median training neighbour distance so that
     ``e_m * a_m`` (paper eq. 6) has a stable scale.
     """
 
     kind: ClassVar[str] = "textomics-knn"
 
-    def __init__(self, *, k: int = 4, temperature: float = 0.1, d_model: int = 128, n_layers: int = 2,
-                 n_heads: int = 4, max_len: int = 64, vocab_size: int = 4000, dropout: float = 0.1,
+    def __init__(self, *, k: int = 4, temperature: float = 0.1, copy: bool = True, d_model: int = 128,
+                 n_layers: int = 2, n_heads: int = 4, max_len: int = 64, vocab_size: int = 4000, dropout: float = 0.1,
                  epochs: int = 12, batch_size: int = 32, lr: float = 1e-3, seed: int = 0) -> None:
-        self.k, self.temperature = k, temperature
+        self.k, self.temperature, self.copy = k, temperature, copy
         self.d_model, self.n_layers, self.n_heads = d_model, n_layers, n_heads
         self.max_len, self.vocab_size, self.dropout = max_len, vocab_size, dropout
         self.epochs, self.batch_size, self.lr, self.seed = epochs, batch_size, lr, seed
@@ -264,7 +267,8 @@ class KNNVec2Text(_NeuralVec2Text):
         from ._nets import KNNVec2TextNet
 
         return KNNVec2TextNet(vocab, d_model=self.d_model, n_layers=self.n_layers, n_heads=self.n_heads,
-                              max_len=self.max_len, dropout=self.dropout, temperature=self.temperature)
+                              max_len=self.max_len, dropout=self.dropout, temperature=self.temperature,
+                              copy=self.copy)
 
     def _prepare_training(self, x):
         self._train_nbrs, d = nearest(x, x, self.k, exclude_self=True)
