@@ -1,0 +1,178 @@
+"""``geoscribe translate`` and ``geoscribe train``."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+from ..errors import InputError
+from ..schema import Record
+from ..text import Sample
+from .common import user_errors
+
+
+class SchemaName(str, Enum):
+    cistrome = "cistrome"
+    encode = "encode"
+
+
+class OutputFormat(str, Enum):
+    line = "line"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _samples(text: str | None, input: Path | None, fmt: str) -> Iterator[Sample]:
+    if text is not None and input is not None:
+        raise InputError("Give either a TEXT argument or --input FILE, not both.")
+    if input is not None:
+        from ..io import read_samples
+
+        return read_samples(input, format=None if fmt == "auto" else fmt)
+    if text is not None and text != "-":
+        return iter([Sample(text=text)])
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InputError("Nothing to translate: give a TEXT argument, --input FILE, or pipe text on stdin.")
+    return (Sample(text=line.rstrip("\n")) for line in sys.stdin if line.strip())
+
+
+def _row(fmt: OutputFormat, sample: Sample, line: str, record: Record) -> str | list[str]:
+    if fmt is OutputFormat.csv:
+        return [line, record.render()]
+    if fmt is OutputFormat.jsonl:
+        out = {"gsm": sample.gsm, "input": line, "output": record.render(), **record.to_dict()}
+        return json.dumps(out, ensure_ascii=False)
+    return record.render()
+
+
+@user_errors
+def translate(
+    text: str | None = typer.Argument(None, help="A sample description; '-' or nothing reads lines from stdin."),
+    schema: SchemaName = typer.Option(SchemaName.cistrome, "--schema", "-s", help="Attribute set."),
+    model: Path | None = typer.Option(None, "--model", "-m", help="A model directory (default: the bundled one)."),
+    input: Path | None = typer.Option(
+        None, "--input", "-i", help="Samples to translate: CSV/TSV/JSONL with an 'input' column, or any GEO file."
+    ),
+    input_format: str = typer.Option("auto", "--input-format", help="Format of --input (as for 'geoscribe read')."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write here (.csv, .jsonl or text); default stdout."),
+    to: OutputFormat | None = typer.Option(None, "--to", help="Output format; default from --output's suffix, else line."),
+    normalise: bool = typer.Option(False, "--normalise", help="Add ontology terms to each value (JSON Lines output)."),
+    batch_size: int = typer.Option(64, "--batch-size", min=1, help="Samples decoded together."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Translate GEO sample text into a 'Key: value - ...' record.
+
+    The batch form `--input samples.csv --output out.csv` writes the columns
+    input,output in input order.
+    """
+    from ..translate import get_model, translate_stream
+
+    fmt = to or (
+        OutputFormat.csv if output and output.suffix.lower() == ".csv"
+        else OutputFormat.jsonl if output and output.suffix.lower() in (".jsonl", ".ndjson")
+        else OutputFormat.line
+    )
+    translator = get_model(schema.value, model)
+    samples = _samples(text, input, input_format)
+    stream = translate_stream(samples, schema=schema.value, model=translator, batch_size=batch_size)
+    if normalise:
+        stream = _normalised(stream)
+    if input is not None and not quiet:
+        from tqdm.auto import tqdm
+
+        stream = tqdm(stream, desc="translating", unit=" samples", file=sys.stderr)
+    n = _write(stream, fmt, output)
+    if output is not None and not quiet:
+        typer.echo(f"Translated {n} samples to {output}", err=True)
+
+
+def _normalised(stream):
+    try:
+        from ..ontology import normalise_records
+    except ImportError:
+        raise InputError("Ontology normalisation is not available in this install.") from None
+    for sample, line, record in stream:
+        yield sample, line, normalise_records([record])[0]
+
+
+def _write(stream, fmt: OutputFormat, output: Path | None) -> int:
+    n = 0
+    if output is None:
+        handle = sys.stdout
+        tmp_name = None
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+        handle = os.fdopen(fd, "w", newline="", encoding="utf-8")
+    try:
+        writer = csv.writer(handle) if fmt is OutputFormat.csv else None
+        if writer:
+            writer.writerow(["input", "output"])
+        for sample, line, record in stream:
+            row = _row(fmt, sample, line, record)
+            if writer:
+                writer.writerow(row)
+            else:
+                handle.write(row + "\n")
+            n += 1
+        if tmp_name:
+            handle.close()
+            os.replace(tmp_name, output)  # only a complete file appears under the output name
+    finally:
+        if tmp_name:
+            handle.close()
+            if os.path.exists(tmp_name):
+                os.unlink(tmp_name)
+    return n
+
+
+@user_errors
+def train(
+    schema: SchemaName = typer.Option(..., "--schema", "-s", help="Attribute set."),
+    data: Path = typer.Option(..., "--data", "-d", help="Pairs CSV/JSONL with input,output columns."),
+    out: Path = typer.Option(..., "--out", "-o", help="Model directory to write (resumes from out/checkpoint)."),
+    kind: str = typer.Option("seq2seq", "--kind", help="Model kind: seq2seq, lstm, classifier, linear, nearest."),
+    epochs: int | None = typer.Option(None, "--epochs", min=1, help="Maximum epochs (early stopping on dev accuracy)."),
+    dev_fraction: float = typer.Option(0.1, "--dev-fraction", help="Held-out share for early stopping and the report."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the split, initialisation and shuffling."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Model parameter NAME=VALUE (JSON value), repeatable."),
+    limit: int | None = typer.Option(None, "--limit", min=10, help="Use only the first N pairs."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Train a translator on input,output pairs, with early stopping and a dev report."""
+    from ..translate.training import train_model
+
+    params = {}
+    for item in param:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise InputError(f"--param {item!r} is not NAME=VALUE.")
+        try:
+            params[name] = json.loads(value)
+        except json.JSONDecodeError:
+            params[name] = value
+    if epochs is not None:
+        params["epochs"] = epochs
+    _, report = train_model(
+        data, out, schema=schema.value, kind=kind, params=params, dev_fraction=dev_fraction,
+        seed=seed, limit=limit, progress=not quiet, log=lambda s: typer.echo(s, err=True),
+    )
+    overall = report.get("overall", {})
+    typer.echo(
+        f"Saved {kind} model to {out}; dev accuracy {overall.get('accuracy', float('nan')):.4f}, "
+        f"weighted precision {overall.get('precision', float('nan')):.4f}, "
+        f"weighted recall {overall.get('recall', float('nan')):.4f} (report in {out / 'report'})"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("translate")(translate)
+    app.command("train")(train)

@@ -1,0 +1,83 @@
+"""The bundled default models and the one-call translation API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+
+from ..errors import ModelError
+from ..paths import models_dir
+from ..schema import Record, get_schema
+from ..text import Sample, TextFormat, format_sample
+from .base import Translator, load_model
+
+#: how ``models/`` names the bundled default of each attribute set
+DEFAULT_MODEL_NAMES = {"cistrome": "cistrome-seq2seq", "encode": "encode-seq2seq"}
+
+
+def default_model_path(schema: str) -> Path:
+    """Directory of the bundled default model for ``schema``."""
+    schema = get_schema(schema).name
+    return models_dir() / DEFAULT_MODEL_NAMES[schema]
+
+
+_LOADED: dict[str, Translator] = {}
+
+
+def get_model(schema: str, model: str | Path | Translator | None = None) -> Translator:
+    """``model`` if given (a Translator or a saved model directory), else the bundled default."""
+    if isinstance(model, Translator):
+        return model
+    path = Path(model) if model is not None else default_model_path(schema)
+    if model is None and not path.is_dir():
+        raise ModelError(
+            f"No bundled {schema} model at {path}. Train one with "
+            f"'geoscribe train --schema {schema} --data PAIRS.csv --out DIR' and pass --model DIR."
+        )
+    key = str(path.resolve())
+    if key not in _LOADED:
+        _LOADED[key] = load_model(path)
+    loaded = _LOADED[key]
+    if get_schema(getattr(loaded, "schema", schema)).name != get_schema(schema).name:
+        raise ModelError(
+            f"Model {path} translates to the {loaded.schema!r} set, not {schema!r}; "
+            f"pass --schema {loaded.schema} or another --model."
+        )
+    return loaded
+
+
+def translate(
+    texts: Sequence[str | Sample],
+    *,
+    schema: str = "cistrome",
+    model: str | Path | Translator | None = None,
+    fmt: TextFormat | None = None,
+    batch_size: int = 64,
+    progress: bool = False,
+) -> list[Record]:
+    """Translate texts (or :class:`Sample` objects, formatted with the paper's rules)."""
+    translator = get_model(schema, model)
+    lines = [format_sample(t, fmt) if isinstance(t, Sample) and fmt else
+             format_sample(t) if isinstance(t, Sample) else t for t in texts]
+    return translator.translate(lines, batch_size=batch_size, progress=progress)
+
+
+def translate_stream(
+    samples: Iterable[Sample],
+    *,
+    schema: str = "cistrome",
+    model: str | Path | Translator | None = None,
+    chunk_size: int = 2048,
+    batch_size: int = 64,
+) -> Iterator[tuple[Sample, str, Record]]:
+    """Translate a stream of samples chunk by chunk, in input order, in bounded memory.
+
+    Yields ``(sample, formatted input line, record)``.
+    """
+    translator = get_model(schema, model)
+    it = iter(samples)
+    while chunk := list(islice(it, chunk_size)):
+        lines = [format_sample(s) for s in chunk]
+        for s, line, rec in zip(chunk, lines, translator.translate(lines, batch_size=batch_size)):
+            yield s, line, rec

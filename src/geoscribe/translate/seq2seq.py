@@ -1,0 +1,397 @@
+"""geoscribe's main translator: a small pointer-BART trained from scratch.
+
+One encoder pass per sample; then every attribute is decoded as its own short
+sequence (attribute token, value tokens, eos), all attributes of a batch in
+parallel with a KV cache, by a greedy loop of our own over the decoder's
+forward pass (``generate`` costs ~10 ms a step on this CPU whatever the model).
+Inputs are bucketed by length so that little time goes to padding.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from tqdm.auto import tqdm
+
+from ..errors import InputError, ModelError
+from ..schema import NONE, Record, get_schema
+from .base import Translator, check_fitted, data_hash, read_model_config, write_model_files
+from .checkpoint import load_best, load_checkpoint, load_weights, save_checkpoint, state_dict_tensors
+from .pointer_model import PointerBart, PointerConfig
+from .tokenizer import EOS, PAD, decode, load_tokenizer, train_tokenizer
+
+MAX_INPUT_CHARS = 20_000  # longer inputs are cut before tokenising (1 MB of text stays fast)
+
+
+def bf16_supported() -> bool:
+    """True where oneDNN runs bfloat16 matmuls natively (AVX512-BF16 / AMX): 2-3x faster here."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        return False
+
+
+def attribute_token(attribute: str) -> str:
+    return f"<{attribute}>"
+
+
+class Seq2SeqTranslator(Translator):
+    """Pointer-BART translator: GEO sample text -> :class:`Record`.
+
+    Parameters are the model size, the training schedule and the decoding
+    limits; ``fit`` trains a tokenizer and the model, with a dev split for early
+    stopping on mean accuracy.
+    """
+
+    kind = "seq2seq"
+
+    def __init__(
+        self,
+        *,
+        schema: str = "cistrome",
+        d_model: int = 192,
+        encoder_layers: int = 2,
+        decoder_layers: int = 2,
+        heads: int = 4,
+        ffn_dim: int = 768,
+        vocab_size: int = 6000,
+        dropout: float = 0.1,
+        max_source_len: int = 256,
+        max_target_len: int = 40,
+        epochs: int = 30,
+        batch_size: int = 32,
+        lr: float = 1e-3,
+        warmup_steps: int = 300,
+        patience: int = 4,
+        dev_fraction: float = 0.1,
+        seed: int = 0,
+        num_threads: int | None = None,
+        bf16: bool | None = None,
+    ) -> None:
+        self.schema = schema
+        self.d_model = d_model
+        self.encoder_layers = encoder_layers
+        self.decoder_layers = decoder_layers
+        self.heads = heads
+        self.ffn_dim = ffn_dim
+        self.vocab_size = vocab_size
+        self.dropout = dropout
+        self.max_source_len = max_source_len
+        self.max_target_len = max_target_len
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.warmup_steps = warmup_steps
+        self.patience = patience
+        self.dev_fraction = dev_fraction
+        self.seed = seed
+        self.num_threads = num_threads
+        self.bf16 = bf16  # None: use bfloat16 autocast where the CPU supports it
+
+    # ------------------------------------------------------------------ encoding
+    def _attr_ids(self) -> list[int]:
+        return [self.tokenizer_.token_to_id(attribute_token(a)) for a in self.schema_.attributes]
+
+    def _encode_sources(self, texts: Sequence[str]) -> list[list[int]]:
+        cut = [(t or "")[:MAX_INPUT_CHARS] for t in texts]
+        return [e.ids[: self.max_source_len] or [self.eos_id_] for e in self.tokenizer_.encode_batch(cut)]
+
+    def _encode_targets(self, records: Sequence[Record]) -> list[list[list[int]]]:
+        attrs = self.schema_.attributes
+        flat = [r[a] or NONE for r in records for a in attrs]
+        enc = self.tokenizer_.encode_batch(flat)
+        out, k = [], 0
+        for _ in records:
+            out.append([e.ids[: self.max_target_len - 1] + [self.eos_id_] for e in enc[k : k + len(attrs)]])
+            k += len(attrs)
+        return out
+
+    @staticmethod
+    def _pad(seqs: Sequence[Sequence[int]], pad: int = 0) -> torch.Tensor:
+        width = max(len(s) for s in seqs)
+        out = torch.full((len(seqs), width), pad, dtype=torch.long)
+        for i, s in enumerate(seqs):
+            out[i, : len(s)] = torch.tensor(s, dtype=torch.long)
+        return out
+
+    def _batch(self, src: list[list[int]], tgt: list[list[list[int]]] | None = None):
+        s = self._pad(src)
+        mask = (s != 0).long()
+        if tgt is None:
+            return s, mask
+        attr_ids = self._attr_ids()
+        tgt_in, tgt_out = [], []
+        for per_sample in tgt:
+            for a_id, seq in zip(attr_ids, per_sample):
+                tgt_in.append([a_id] + seq[:-1])
+                tgt_out.append(seq)
+        return s, mask, self._pad(tgt_in), self._pad(tgt_out)
+
+    # ------------------------------------------------------------------ training
+    def fit(
+        self,
+        texts: Sequence[str],
+        records: Sequence[Record],
+        *,
+        dev: tuple[Sequence[str], Sequence[Record]] | None = None,
+        checkpoint_dir: str | Path | None = None,
+        progress: bool = False,
+        log: Any = None,
+    ) -> Seq2SeqTranslator:
+        """Train on ``texts`` -> ``records``.
+
+        ``dev`` defaults to a seeded ``dev_fraction`` of the pairs. With
+        ``checkpoint_dir``, each epoch is checkpointed there and a rerun resumes
+        from the last complete epoch. ``log`` (callable) receives one line per epoch.
+        """
+        texts, records = list(texts), list(records)
+        if len(texts) != len(records) or not texts:
+            raise InputError(f"fit needs as many texts as records, and at least one (got {len(texts)} and {len(records)}).")
+        schema = self.schema_
+        for r in records:
+            if r.schema != schema:
+                raise InputError(f"Training record of set {r.schema.name!r} given to a {schema.name!r} translator.")
+        self._set_threads()
+        torch.manual_seed(self.seed)
+        rng = np.random.default_rng(self.seed)
+        if dev is None and self.dev_fraction > 0 and len(texts) >= 10:
+            order = rng.permutation(len(texts))
+            n_dev = max(1, int(round(self.dev_fraction * len(texts))))
+            dev_idx, train_idx = order[:n_dev], order[n_dev:]
+            dev = ([texts[i] for i in dev_idx], [records[i] for i in dev_idx])
+            texts, records = [texts[i] for i in train_idx], [records[i] for i in train_idx]
+
+        ckpt = Path(checkpoint_dir) if checkpoint_dir else None
+        specials = [attribute_token(a) for a in schema.attributes]
+        if ckpt is not None and (ckpt / "tokenizer.json").is_file():
+            self.tokenizer_ = load_tokenizer(ckpt / "tokenizer.json")
+        else:
+            corpus = texts + [r[a] for r in records for a in schema.attributes]
+            self.tokenizer_ = train_tokenizer(corpus, vocab_size=self.vocab_size, special_tokens=specials)
+            if ckpt is not None:
+                ckpt.mkdir(parents=True, exist_ok=True)
+                self.tokenizer_.save(str(ckpt / "tokenizer.json"))
+        self.eos_id_ = self.tokenizer_.token_to_id(EOS)
+        self.model_ = PointerBart(self._model_config())
+
+        src = self._encode_sources(texts)
+        tgt = self._encode_targets(records)
+        n_batches = math.ceil(len(src) / self.batch_size)
+        total_steps = max(1, n_batches * self.epochs)
+        opt = torch.optim.AdamW(self.model_.parameters(), lr=self.lr, weight_decay=0.01)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt,
+            lambda s: min(1.0, (s + 1) / self.warmup_steps)
+            * max(0.05, 1 - s / total_steps),
+        )
+        state: dict[str, Any] = {"epoch": 0, "step": 0, "best": -1.0, "best_epoch": 0, "bad_epochs": 0, "history": []}
+        if ckpt is not None:
+            resumed = load_checkpoint(ckpt, self.model_, opt)
+            if resumed is not None:
+                state = resumed
+                for _ in range(state["step"]):
+                    sched.step()
+                if log:
+                    log(f"resumed from {ckpt} after epoch {state['epoch']}")
+
+        best_weights = None
+        for epoch in range(state["epoch"] + 1, self.epochs + 1):
+            if state["bad_epochs"] >= self.patience:
+                break
+            self.model_.train()
+            batches = self._training_batches(src, np.random.default_rng(self.seed + epoch))
+            bar = tqdm(batches, desc=f"epoch {epoch}/{self.epochs}", disable=not progress, leave=False)
+            total = 0.0
+            for idx in bar:
+                s, m, ti, to = self._batch([src[i] for i in idx], [tgt[i] for i in idx])
+                with self._autocast():
+                    loss = self.model_(s, m, ti, to)
+                opt.zero_grad()
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
+                opt.step()
+                sched.step()
+                state["step"] += 1
+                total += loss.item()
+                bar.set_postfix(loss=f"{loss.item():.3f}")
+            score = self._dev_accuracy(dev) if dev else -total
+            improved = score > state["best"]
+            if improved:
+                state.update(best=score, best_epoch=epoch, bad_epochs=0)
+                best_weights = {k: v.clone() for k, v in state_dict_tensors(self.model_).items()}
+            else:
+                state["bad_epochs"] += 1
+            state["epoch"] = epoch
+            state["history"].append({"epoch": epoch, "loss": total / len(batches), "dev_accuracy": score if dev else None})
+            line = f"epoch {epoch}: loss {total / len(batches):.4f}" + (f", dev accuracy {score:.4f}" if dev else "")
+            if log:
+                log(line + (" *" if improved else ""))
+            if ckpt is not None:
+                save_checkpoint(ckpt, self.model_, opt, state, best=improved)
+        if best_weights is not None:
+            load_weights(self.model_, best_weights)
+        elif ckpt is not None and (ckpt / "best.safetensors").is_file():
+            load_best(ckpt, self.model_)
+        self.model_.eval()
+        self.history_ = state["history"]
+        self.best_dev_accuracy_ = state["best"] if dev else None
+        self.epochs_trained_ = state["epoch"]
+        self.data_hash_ = data_hash(texts, records)
+        return self
+
+    def _model_config(self) -> PointerConfig:
+        return PointerConfig(
+            vocab_size=self.tokenizer_.get_vocab_size(),
+            d_model=self.d_model,
+            encoder_layers=self.encoder_layers,
+            decoder_layers=self.decoder_layers,
+            heads=self.heads,
+            ffn_dim=self.ffn_dim,
+            max_positions=self.max_source_len + 2,
+            max_target_positions=self.max_target_len + 1,
+            dropout=self.dropout,
+            pad_id=self.tokenizer_.token_to_id(PAD),
+            eos_id=self.eos_id_,
+        )
+
+    def _training_batches(self, src: list[list[int]], rng: np.random.Generator) -> list[np.ndarray]:
+        """Shuffled batches of similar source length (sorted within chunks of 50 batches)."""
+        order = rng.permutation(len(src))
+        chunk = self.batch_size * 50
+        batches = []
+        for start in range(0, len(order), chunk):
+            part = sorted(order[start : start + chunk], key=lambda i: len(src[i]))
+            batches += [np.array(part[i : i + self.batch_size]) for i in range(0, len(part), self.batch_size)]
+        rng.shuffle(batches)
+        return batches
+
+    def _dev_accuracy(self, dev: tuple[Sequence[str], Sequence[Record]]) -> float:
+        predicted = self.translate(dev[0])
+        attrs = self.schema_.attributes
+        hits = [
+            np.mean([p[a].strip().lower() == g[a].strip().lower() for p, g in zip(predicted, dev[1])])
+            for a in attrs
+        ]
+        self.model_.train()
+        return float(np.mean(hits))
+
+    def _autocast(self):
+        use = self.bf16
+        if use is None:
+            use = bf16_supported()
+        return torch.autocast("cpu", dtype=torch.bfloat16, enabled=bool(use))
+
+    def _set_threads(self) -> None:
+        if self.num_threads:
+            torch.set_num_threads(self.num_threads)
+        elif os.environ.get("GEOSCRIBE_THREADS"):
+            torch.set_num_threads(int(os.environ["GEOSCRIBE_THREADS"]))
+
+    # ------------------------------------------------------------------ decoding
+    @torch.inference_mode()
+    def translate(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> list[Record]:
+        """Translate each text into a well-formed Record with a confidence per attribute."""
+        check_fitted(self)
+        self._set_threads()
+        self.model_.eval()
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        src = self._encode_sources(texts)
+        order = sorted(range(len(src)), key=lambda i: len(src[i]))
+        results: list[Record | None] = [None] * len(src)
+        bar = tqdm(total=len(src), desc="translating", unit="sample", disable=not progress)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            with self._autocast():
+                decoded = self._decode([src[i] for i in idx])
+            for i, rec in zip(idx, decoded):
+                results[i] = rec
+            bar.update(len(idx))
+        bar.close()
+        return results  # type: ignore[return-value]
+
+    def _decode(self, src: list[list[int]]) -> list[Record]:
+        model, schema = self.model_, self.schema_
+        s, mask = self._batch(src)
+        a = len(schema.attributes)
+        memory = model.encode(s, mask)
+        n = s.size(0) * a
+        tokens = torch.tensor(self._attr_ids(), dtype=torch.long).repeat(len(src))[:, None]
+        out = torch.zeros((n, self.max_target_len), dtype=torch.long)
+        logp = torch.zeros(n)
+        lengths = torch.full((n,), self.max_target_len, dtype=torch.long)
+        done = torch.zeros(n, dtype=torch.bool)
+        caches = None
+        for step in range(self.max_target_len):
+            h, caches = model.decode_step(tokens, memory, a, start=step, caches=caches)
+            conf, nxt = model.output_probs(h, memory, a)[:, -1].max(-1)
+            out[:, step] = nxt
+            logp += torch.where(done, 0.0, torch.log(conf.clamp_min(1e-9)))
+            finished = (nxt == self.eos_id_) & ~done
+            lengths[finished] = step
+            done |= finished
+            if done.all():
+                break
+            tokens = nxt[:, None]
+        records = []
+        attrs = schema.attributes
+        for b in range(len(src)):
+            values, confidence = {}, {}
+            for j, attr in enumerate(attrs):
+                r = b * a + j
+                ids = out[r, : lengths[r]].tolist()
+                value = decode(self.tokenizer_, ids)
+                values[attr] = value or NONE
+                confidence[attr] = round(float(math.exp(logp[r].item())), 4) if value else 0.0
+            records.append(Record(schema, values, confidence))
+        return records
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path, *, metadata: dict[str, Any] | None = None) -> Path:
+        check_fitted(self)
+        meta = {
+            "data_hash": self.data_hash_,
+            "epochs_trained": self.epochs_trained_,
+            "best_dev_accuracy": self.best_dev_accuracy_,
+            "history": self.history_,
+            **(metadata or {}),
+        }
+        path = write_model_files(self, path, metadata=meta)
+        self.tokenizer_.save(str(path / "tokenizer.json"))
+        (path / "model_config.json").write_text(json.dumps(self.model_.config.to_dict(), indent=2) + "\n")
+        save_file({k: v.contiguous() for k, v in state_dict_tensors(self.model_).items()}, str(path / "model.safetensors"))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> Seq2SeqTranslator:
+        path = Path(path)
+        config = read_model_config(path)
+        if config["kind"] != cls.kind:
+            raise ModelError(f"{path} holds a {config['kind']!r} model, not {cls.kind!r}.")
+        try:
+            self = cls(**config["params"])
+            get_schema(self.schema)
+            self.tokenizer_ = load_tokenizer(path / "tokenizer.json")
+            self.eos_id_ = self.tokenizer_.token_to_id(EOS)
+            model_config = PointerConfig(**json.loads((path / "model_config.json").read_text()))
+            self.model_ = PointerBart(model_config)
+            load_weights(self.model_, load_file(str(path / "model.safetensors")))
+        except ModelError:
+            raise
+        except Exception as exc:  # corrupt or mismatched files: one line, no traceback
+            raise ModelError(f"Model directory {path} is corrupt or incomplete: {type(exc).__name__}: {str(exc)[:200]}.") from None
+        self.model_.eval()
+        meta_file = path / "metadata.json"
+        meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
+        self.history_ = meta.get("history", [])
+        self.best_dev_accuracy_ = meta.get("best_dev_accuracy")
+        self.epochs_trained_ = meta.get("epochs_trained", 0)
+        self.data_hash_ = meta.get("data_hash", "")
+        return self
