@@ -207,7 +207,7 @@ class LinearBaseline(_TfidfModel):
 
     def __init__(self, *, schema: str = "cistrome", word_ngrams: tuple[int, int] = (1, 2),
                  char_ngrams: tuple[int, int] = (2, 5), max_features: int | None = 100_000,
-                 min_df: int = 2, C: float = 0.5, prune: float = 0.01,
+                 min_df: int = 2, C: float = 1.0, prune: float = 0.01,
                  temperature: float = 0.1, seed: int = 0) -> None:
         self.schema = schema
         self.word_ngrams, self.char_ngrams = word_ngrams, char_ngrams
