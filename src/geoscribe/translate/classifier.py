@@ -235,7 +235,7 @@ class MultiLabelClassifier(Translator):
         X = self._embed_all(texts, progress=progress, desc="classifier")
         with torch.inference_mode():
             P = torch.sigmoid(self.head_(X)).numpy()
-        columns: dict[str, np.ndarray] = defaultdict(list)
+        columns: dict[str, list[int]] = defaultdict(list)
         for i, (a, _) in enumerate(self.labels_):
             columns[a].append(i)
         out = []

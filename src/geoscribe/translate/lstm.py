@@ -259,6 +259,7 @@ class LSTMTranslator(Translator):
                 done = torch.zeros(len(idx), dtype=torch.bool)
                 for _ in range(self.max_output_len_):
                     logits, state = self.network_.decode(token, memory, mask, state)
+                    logits[:, -1, :3] = float("-inf")  # never <pad>, <unk> or <start>
                     p, token = torch.softmax(logits[:, -1], dim=-1).max(dim=-1, keepdim=True)
                     ids.append(token[:, 0])
                     probs.append(p[:, 0])
