@@ -1,0 +1,101 @@
+"""Request and response bodies of the HTTP API (pydantic models, so the OpenAPI
+document describes them and bad input is a 422 before any handler runs)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class TranslateRequest(BaseModel):
+    """One ``text`` or a batch of ``texts`` (not both) of the attribute set ``schema``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(None, description="One sample description.", examples=["K562 cells, ChIP-seq of CTCF"])
+    texts: list[str] | None = Field(None, description="A batch of sample descriptions.")
+    schema_: str = Field("cistrome", alias="schema", description="Attribute set: cistrome or encode.")
+    ontology: bool = Field(True, description="Add ontology terms when the server has an ontology index.")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> TranslateRequest:
+        if (self.text is None) == (self.texts is None):
+            raise ValueError("give either 'text' or 'texts', not both and not neither")
+        return self
+
+    def batch(self) -> list[str]:
+        return [self.text] if self.text is not None else list(self.texts or [])
+
+
+class Term(BaseModel):
+    curie: str
+    label: str | None = None
+
+
+class TranslatedRecord(BaseModel):
+    input: str
+    output: str = Field(description="The record in the paper's 'Key: value - Key: value' form.")
+    values: dict[str, str]
+    confidence: dict[str, float]
+    terms: dict[str, Term] = Field(default_factory=dict)
+
+
+class TranslateResponse(BaseModel):
+    schema_: str = Field(alias="schema")
+    model: str
+    records: list[TranslatedRecord]
+    elapsed_ms: float
+
+
+class SampleRow(BaseModel):
+    gsm: str | None = None
+    title: str | None = None
+    series: str | None = None
+    platform: str | None = None
+    source_file: str | None = None
+    input: str | None = None
+    url: str | None = Field(None, description="The sample's GEO page.")
+    values: dict[str, str] = Field(default_factory=dict)
+    confidence: dict[str, float | None] = Field(default_factory=dict)
+    terms: dict[str, Term] = Field(default_factory=dict)
+
+
+class SamplesResponse(BaseModel):
+    schema_: str = Field(alias="schema")
+    total: int
+    offset: int
+    limit: int
+    samples: list[SampleRow]
+
+
+class FacetValue(BaseModel):
+    value: str
+    count: int
+
+
+class FacetsResponse(BaseModel):
+    schema_: str = Field(alias="schema")
+    facets: dict[str, list[FacetValue]]
+
+
+class SchemaInfo(BaseModel):
+    name: str
+    attributes: list[str]
+    in_database: bool
+    model: str | None = Field(None, description="Name of the translation model, if one is loaded.")
+
+
+class InfoResponse(BaseModel):
+    version: str
+    samples: int | None
+    schemas: list[SchemaInfo]
+    ontology: bool
+    limits: dict[str, int]
+
+
+class Health(BaseModel):
+    status: str
+    uptime_s: float
+
+
+class ErrorBody(BaseModel):
+    detail: str
