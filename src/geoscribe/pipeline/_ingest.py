@@ -1,0 +1,336 @@
+"""``ingest``: translate a whole source into an ingest database, resumably.
+
+Every write is one transaction holding a batch of rows *and* the partition's
+resume point, so a run killed at any moment leaves the database at the end of
+some batch; the next run starts from the stored points, and primary keys with
+``INSERT OR IGNORE`` catch anything seen twice. A second run over the same
+source finds every partition done and reads nothing.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from ..errors import GeoscribeError, InputError
+from ..io.store import ANNOTATION_COLUMNS, PROGRESS_COLUMNS, RUN_COLUMNS, SAMPLE_COLUMNS, Store
+from ..schema import get_schema
+from ..translate.base import Translator
+from ._source import Partition, Plan, plan_partitions, read_partition
+from ._work import SKIP_DUPLICATE, Rows, build_rows, get_mapper, model_identity, now, translate_partition
+
+ENGINES = ("local", "dask")
+
+
+@dataclass
+class IngestSummary:
+    """What a run did: samples read, translated, skipped (with reasons), and time."""
+
+    db: str
+    schema: str
+    model: str
+    engine: str
+    partitions: int = 0
+    partitions_done_before: int = 0
+    read: int = 0
+    translated: int = 0
+    skipped: Counter = field(default_factory=Counter)
+    unreadable: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    samples_in_db: int = 0
+
+    @property
+    def rate(self) -> float:
+        return self.read / self.seconds if self.seconds > 0 else 0.0
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.db}: {self.samples_in_db} samples in the database ({self.schema}, model {self.model}, {self.engine})",
+            f"read {self.read}, translated {self.translated}, skipped {sum(self.skipped.values())} "
+            f"in {self.seconds:.1f} s ({self.rate:.1f} samples/s)",
+        ]
+        if self.partitions_done_before:
+            out.append(f"{self.partitions_done_before} of {self.partitions} partitions were already done (resumed)")
+        out += [f"  skipped {n}: {reason}" for reason, n in self.skipped.most_common()]
+        out += [f"  unreadable file {f}: {why}" for f, why in self.unreadable.items()]
+        return out
+
+
+def _progress_rows(store: Store, schema: str) -> dict[str, tuple[int, bool]]:
+    rows = store.execute("SELECT partition_id, next_position, done FROM ingest_progress WHERE schema = ?", [schema])
+    return {pid: (int(pos), bool(done)) for pid, pos, done in rows}
+
+
+def write_rows(store: Store, rows: Rows, part: Partition, *, schema: str, run_id: str,
+               done: bool, hook: Callable[[str], None] | None = None) -> Rows:
+    """Write one batch and the partition's resume point in one transaction."""
+
+    def work() -> None:
+        rows.drop(store.existing_keys(rows.keys, schema), SKIP_DUPLICATE)  # another partition had them
+        store.insert("samples", SAMPLE_COLUMNS, rows.samples)
+        if hook is not None:
+            hook("samples-written")  # test hook: a kill here must leave no trace
+        store.insert("annotations", ANNOTATION_COLUMNS, rows.annotations)
+        store.insert("ingest_progress", PROGRESS_COLUMNS,
+                     [(part.id, schema, rows.next_position, done, run_id, now())], replace=True)  # fmt: skip
+
+    store.transaction(work)
+    return rows
+
+
+def _resolve_model(schema: str, model: str | Path | Translator | None) -> str | Path | Translator:
+    if model is None:
+        from ..translate import default_model_path, get_model
+
+        get_model(schema, None)  # raises a clear ModelError when the bundled model is absent
+        return default_model_path(schema)
+    return model
+
+
+def ingest(
+    source: str | Path,
+    db: str | Path,
+    *,
+    schema: str = "cistrome",
+    model: str | Path | Translator | None = None,
+    normalise: bool = False,
+    ontology: str | Path | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    n_workers: int = 2,
+    batch_size: int = 64,
+    chunk_size: int = 512,
+    partition_size: int = 2000,
+    format: str | None = None,
+    recursive: bool = False,
+    limit: int | None = None,
+    progress: bool = False,
+    hook: Callable[[str], None] | None = None,
+) -> IngestSummary:
+    """Translate every sample of ``source`` into the database ``db``; resumable, idempotent.
+
+    Parameters
+    ----------
+    source
+        A sample file of any reader format, a folder of them, or a GEOmetadb database.
+    db
+        Output database (DuckDB; SQLite when it ends in .sqlite/.db); created if absent.
+    schema, model
+        Attribute set and model directory (default: the bundled model of the set).
+    normalise, ontology
+        Map values to ontology terms, with the index at ``ontology`` (default the cached one).
+    engine, scheduler, n_workers
+        ``"local"`` (this process) or ``"dask"``: partitions are translated on the
+        workers of ``scheduler`` (an address), or of a LocalCluster of ``n_workers``
+        single-threaded processes; the client writes each partition in one transaction.
+    batch_size, chunk_size, partition_size
+        Samples per model call, per local transaction, and per partition.
+    limit
+        Only the first ``limit`` samples of the source (benchmarks, trials).
+    hook
+        Called with an event name at fixed points (tests use it to kill a run).
+    """
+    schema = get_schema(schema).name
+    if engine not in ENGINES:
+        raise InputError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    if engine == "dask" and isinstance(model, Translator):
+        raise InputError("The Dask engine loads the model on each worker: pass a model directory, not an object.")
+    model = _resolve_model(schema, model)
+    model_id = model_identity(model)
+    if normalise:
+        get_mapper(ontology)  # builds the cached index first if needed, before any work
+    started = time.perf_counter()
+    plan = plan_partitions(source, partition_size=partition_size, format=format, recursive=recursive)
+    try:
+        every = list(plan.partitions)
+        if limit is not None:
+            plan.partitions = _limit(plan.partitions, limit)
+        with Store(db, read_only=False) as store:
+            summary = IngestSummary(str(db), schema, model_id[0], engine, partitions=len(plan.partitions),
+                                    unreadable=dict(plan.unreadable))  # fmt: skip
+            run_id = uuid.uuid4().hex[:12]
+            store.transaction(lambda: store.insert("ingest_runs", RUN_COLUMNS, [(
+                run_id, str(source), schema, model_id[0], model_id[1], engine, normalise, now(),
+                None, "running", 0, 0, 0, "{}",
+            )]))  # fmt: skip
+            todo = _pending(plan, _progress_rows(store, schema), summary)
+            args = dict(schema=schema, model=model, model_id=model_id, batch_size=batch_size, run_id=run_id,
+                        normalise=normalise, ontology=ontology, hook=hook)  # fmt: skip
+            with _bar(sum(len(p) - (s - p.start) for p, s in todo), progress) as bar:
+                if engine == "local":
+                    _run_local(store, todo, summary, bar, chunk_size=chunk_size, **args)
+                else:
+                    _run_dask(store, todo, summary, bar, scheduler=scheduler, n_workers=n_workers, **args)
+            _mark_files_done(store, every, schema, run_id)
+            summary.seconds = time.perf_counter() - started
+            summary.samples_in_db = store.count()
+            _finish_run(store, run_id, summary)
+    finally:
+        plan.cleanup()
+    return summary
+
+
+def _limit(parts: list[Partition], limit: int) -> list[Partition]:
+    out, left = [], limit
+    for p in parts:
+        if left <= 0:
+            break
+        if len(p) > left:
+            p = Partition(p.path, p.name, p.source_file, p.format, p.start, p.start + left, p.fingerprint)
+        out.append(p)
+        left -= len(p)
+    return out
+
+
+def _file_id(p: Partition) -> str:
+    return f"{p.name}@{p.fingerprint}#all"
+
+
+def _mark_files_done(store: Store, parts: list[Partition], schema: str, run_id: str) -> None:
+    """Record files whose every partition is done, so that a later run with another
+    partition size (other partition ids) still skips them."""
+    done = _progress_rows(store, schema)
+    files: dict[str, bool] = {}
+    for p in parts:
+        fid = _file_id(p)
+        files[fid] = files.get(fid, True) and (done.get(p.id, (0, False))[1] or done.get(fid, (0, False))[1])
+    rows = [(fid, schema, -1, True, run_id, now()) for fid, ok in files.items() if ok and fid not in done]
+    store.transaction(lambda: store.insert("ingest_progress", PROGRESS_COLUMNS, rows, replace=True))
+
+
+def _pending(plan: Plan, done: dict[str, tuple[int, bool]], summary: IngestSummary) -> list[tuple[Partition, int]]:
+    todo = []
+    for p in plan.partitions:
+        pos, finished = done.get(p.id, (p.start, False))
+        if finished or done.get(_file_id(p), (0, False))[1]:
+            summary.partitions_done_before += 1
+        else:
+            todo.append((p, pos))
+    return todo
+
+
+def _finish_run(store: Store, run_id: str, s: IngestSummary) -> None:
+    import json
+
+    store.transaction(lambda: store.execute(
+        "UPDATE ingest_runs SET finished_at = ?, status = ?, n_read = ?, n_translated = ?, n_skipped = ?, "
+        "skipped = ? WHERE run_id = ?",
+        [now(), "finished", s.read, s.translated, sum(s.skipped.values()), json.dumps(dict(s.skipped)), run_id],
+    ))  # fmt: skip
+
+
+def _account(summary: IngestSummary, rows: Rows, bar: Any) -> None:
+    summary.read += rows.read
+    summary.translated += rows.translated
+    summary.skipped.update(rows.skipped)
+    bar.update(rows.read)
+
+
+def _run_local(store: Store, todo: list[tuple[Partition, int]], summary: IngestSummary, bar: Any, *,
+               schema: str, model: Any, model_id: tuple[str, str], batch_size: int, chunk_size: int,
+               run_id: str, normalise: bool, ontology: Any, hook: Any) -> None:  # fmt: skip
+    from ..translate import get_model
+
+    translator = get_model(schema, model)
+    mapper = get_mapper(ontology) if normalise else None
+    for part, start in todo:
+        stream = read_partition(part, start=start)
+        while True:
+            items = list(islice(stream, chunk_size))
+            if not items:  # a damaged file can end early: the partition is still done
+                rows = Rows(next_position=part.stop)
+                write_rows(store, rows, part, schema=schema, run_id=run_id, done=True)
+                break
+            keys = [k for k in _keys(items, part)]
+            rows = build_rows(items, part, schema=schema, translator=translator, model_id=model_id,
+                              batch_size=batch_size, mapper=mapper, exclude=store.existing_keys(keys, schema))  # fmt: skip
+            last = rows.next_position >= part.stop
+            write_rows(store, rows, part, schema=schema, run_id=run_id, done=last, hook=hook)
+            _account(summary, rows, bar)
+            if hook is not None:
+                hook("batch-committed")
+            if last:
+                break
+
+
+def _keys(items, part: Partition) -> list[str]:
+    from ._source import sample_key
+
+    return [sample_key(s, part.name, pos) for pos, s in items]
+
+
+def _run_dask(store: Store, todo: list[tuple[Partition, int]], summary: IngestSummary, bar: Any, *,
+              scheduler: str | None, n_workers: int, schema: str, model: Any, model_id: tuple[str, str],
+              batch_size: int, run_id: str, normalise: bool, ontology: Any, hook: Any) -> None:  # fmt: skip
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError as exc:
+        raise GeoscribeError(f"The Dask engine needs dask[distributed] ({exc}); pip install 'dask[distributed]'.") from None
+    if not todo:
+        return
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="30s")
+        else:
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)  # fmt: skip
+            client = Client(cluster)
+    except OSError as exc:
+        raise GeoscribeError(f"Cannot reach the Dask scheduler {scheduler!r} ({exc}); check the address.") from None
+    try:
+        window = max(2, 2 * len(client.scheduler_info().get("workers", {})) or 2 * n_workers)
+        kwargs = dict(schema=schema, model=str(model), batch_size=batch_size, normalise=normalise,
+                      ontology=None if ontology is None else str(ontology))  # fmt: skip
+        queue = iter(todo)
+        parts: dict[Any, Partition] = {}
+
+        def submit() -> Any:
+            nxt = next(queue, None)
+            if nxt is None:
+                return None
+            fut = client.submit(translate_partition, nxt[0], start=nxt[1], pure=False, **kwargs)
+            parts[fut] = nxt[0]
+            return fut
+
+        running = as_completed([f for f in (submit() for _ in range(window)) if f is not None])
+        for fut in running:
+            rows = fut.result()
+            part = parts.pop(fut)
+            fut.release()
+            write_rows(store, rows, part, schema=schema, run_id=run_id, done=True, hook=hook)
+            _account(summary, rows, bar)
+            if hook is not None:
+                hook("batch-committed")
+            if (new := submit()) is not None:
+                running.add(new)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+class _NullBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def __enter__(self) -> _NullBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def _bar(total: int, progress: bool) -> Any:
+    """A tqdm bar (rate and ETA) on stderr, or nothing."""
+    if not progress:
+        return _NullBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="sample", desc="ingest", smoothing=0.1, dynamic_ncols=True)
