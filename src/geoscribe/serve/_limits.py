@@ -50,24 +50,31 @@ class BodyLimit:
             if too_big:
                 return await _send_json(send, 413, message)
         received = 0
-        started = False
+        exceeded = started = False
 
         async def limited_receive():
-            nonlocal received
+            nonlocal received, exceeded
             msg = await receive()
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
                 if received > self.max_bytes:
+                    exceeded = True
                     raise _TooLarge
             return msg
 
-        async def tracking_send(msg):
+        async def guarded_send(msg):
+            # the app may turn the receive error into its own 400: answer 413 instead
             nonlocal started
+            if exceeded:
+                if not started:
+                    started = True
+                    await _send_json(send, 413, message)
+                return
             started = started or msg["type"] == "http.response.start"
             await send(msg)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, guarded_send)
         except _TooLarge:
             if not started:
                 await _send_json(send, 413, message)
