@@ -269,7 +269,7 @@ def _run_dask(store: Store, todo: list[tuple[Partition, int]], summary: IngestSu
               scheduler: str | None, n_workers: int, schema: str, model: Any, model_id: tuple[str, str],
               batch_size: int, run_id: str, normalise: bool, ontology: Any, hook: Any) -> None:  # fmt: skip
     try:
-        from dask.distributed import Client, LocalCluster, as_completed
+        from dask.distributed import Client, LocalCluster
     except ImportError as exc:
         raise GeoscribeError(f"The Dask engine needs dask[distributed] ({exc}); pip install 'dask[distributed]'.") from None
     if not todo:
@@ -288,28 +288,31 @@ def _run_dask(store: Store, todo: list[tuple[Partition, int]], summary: IngestSu
         window = max(2, 2 * len(client.scheduler_info().get("workers", {})) or 2 * n_workers)
         kwargs = dict(schema=schema, model=str(model), batch_size=batch_size, normalise=normalise,
                       ontology=None if ontology is None else str(ontology))  # fmt: skip
-        queue = iter(todo)
-        parts: dict[Any, Partition] = {}
+        # Partitions are written in source order (results that finish early wait, at most
+        # ``window`` partitions in flight or waiting): the database then holds exactly what
+        # the local engine writes, including which copy of a duplicated GSM wins.
+        queue = iter(enumerate(todo))
+        futures: dict[int, Any] = {}
+        nxt_write = 0
 
-        def submit() -> Any:
-            nxt = next(queue, None)
-            if nxt is None:
-                return None
-            fut = client.submit(translate_partition, nxt[0], start=nxt[1], pure=False, **kwargs)
-            parts[fut] = nxt[0]
-            return fut
+        def submit() -> None:
+            item = next(queue, None)
+            if item is not None:
+                i, (part, start) = item
+                futures[i] = client.submit(translate_partition, part, start=start, pure=False, **kwargs)
 
-        running = as_completed([f for f in (submit() for _ in range(window)) if f is not None])
-        for fut in running:
+        for _ in range(window):
+            submit()
+        while nxt_write < len(todo):
+            fut = futures.pop(nxt_write)
             rows = fut.result()
-            part = parts.pop(fut)
             fut.release()
-            write_rows(store, rows, part, schema=schema, run_id=run_id, done=True, hook=hook)
+            write_rows(store, rows, todo[nxt_write][0], schema=schema, run_id=run_id, done=True, hook=hook)
             _account(summary, rows, bar)
             if hook is not None:
                 hook("batch-committed")
-            if (new := submit()) is not None:
-                running.add(new)
+            nxt_write += 1
+            submit()
     finally:
         client.close()
         if cluster is not None:
