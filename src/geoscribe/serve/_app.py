@@ -35,6 +35,9 @@ _PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
 }
 _ERRORS = {422: {"model": ErrorBody, "description": "Bad input (the message says what to change)"}}
+_POST_ERRORS = {**_ERRORS, 400: {"model": ErrorBody, "description": "The body is not valid JSON"},
+                413: {"model": ErrorBody, "description": "The body is over the size limit"}}
+_DB_ERRORS = {**_ERRORS, 503: {"model": ErrorBody, "description": "The server has no database"}}
 
 
 class StoreLike(Protocol):
@@ -217,7 +220,7 @@ def create_app(
         return InfoResponse(version=__version__, samples=service.db_count, schemas=schemas,
                             ontology=service.mapper is not None, limits=limits.to_dict())
 
-    @app.post("/translate", response_model=TranslateResponse, responses=_ERRORS, tags=["translate"])
+    @app.post("/translate", response_model=TranslateResponse, responses=_POST_ERRORS, tags=["translate"])
     def translate(body: TranslateRequest) -> TranslateResponse:
         """Translate one text or a batch into records with a confidence per attribute."""
         schema = _schema(body.schema_)
@@ -238,7 +241,7 @@ def create_app(
         return TranslateResponse(schema=schema, model=service.model_names[schema], records=out,
                                  elapsed_ms=round((time.perf_counter() - start) * 1000, 2))
 
-    @app.get("/samples", response_model=SamplesResponse, responses=_ERRORS, tags=["search"])
+    @app.get("/samples", response_model=SamplesResponse, responses=_DB_ERRORS, tags=["search"])
     def samples(
         schema: str = Query("cistrome", description="Attribute set."),
         filters: list[str] = Query([], alias="filter",
@@ -257,7 +260,7 @@ def create_app(
         return SamplesResponse(schema=schema, total=total, offset=offset, limit=limit,
                                samples=[_row(r) for r in rows])
 
-    @app.get("/facets", response_model=FacetsResponse, responses=_ERRORS, tags=["search"])
+    @app.get("/facets", response_model=FacetsResponse, responses=_DB_ERRORS, tags=["search"])
     def facets(
         schema: str = Query("cistrome", description="Attribute set."),
         attribute: list[str] = Query([], description="Attributes to count (default: all of the set); repeatable."),
