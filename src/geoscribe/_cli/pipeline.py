@@ -56,6 +56,11 @@ def ingest(
 
     if scheduler and engine is not Engine.dask:
         raise InputError("--scheduler is for --engine dask.")
+    if normalise and ontology is None:
+        from ..ontology import default_index_path
+
+        if not default_index_path().is_file():
+            typer.echo("Building the ontology index once (1-3 minutes)...", err=True)
     summary = run(
         source, db, schema=schema.value, model=model, normalise=normalise, ontology=ontology,
         engine=engine.value, scheduler=scheduler, n_workers=workers, batch_size=batch_size,

@@ -247,7 +247,7 @@ def _run_local(store: Store, todo: list[tuple[Partition, int]], summary: IngestS
                 rows = Rows(next_position=part.stop)
                 write_rows(store, rows, part, schema=schema, run_id=run_id, done=True)
                 break
-            keys = [k for k in _keys(items, part)]
+            keys = _keys(items, part)
             rows = build_rows(items, part, schema=schema, translator=translator, model_id=model_id,
                               batch_size=batch_size, mapper=mapper, exclude=store.existing_keys(keys, schema))  # fmt: skip
             last = rows.next_position >= part.stop
