@@ -3,7 +3,8 @@ Chromium (Debian's ``chromium`` + ``chromium-driver``, through selenium): transl
 pasted text, run a faceted search, save a screenshot.
 
 ``scripts/ci_browser_deps.sh`` installs the browser; without it the test skips.
-Set ``GEOSCRIBE_SCREENSHOT=PATH`` to keep a copy of the screenshot.
+Set ``GEOSCRIBE_SCREENSHOT=PATH`` to keep a copy of the screenshot, and
+``GEOSCRIBE_SERVE_MODEL=DIR`` to serve another cistrome model than the tiny one.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def server(tmp_path_factory):
     """The CLI's server over a 40-sample store and a tiny saved model; yields its base URL."""
     tmp = tmp_path_factory.mktemp("browser")
     db = make_store_db(tmp / "store.duckdb")
-    model_dir = tiny_translator().save(tmp / "tiny-model")
+    model_dir = os.environ.get("GEOSCRIBE_SERVE_MODEL") or tiny_translator().save(tmp / "tiny-model")
     port = _free_port()
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     cmd = [sys.executable, "-c", "from geoscribe.cli import app; app()", "serve", "--db", str(db),
