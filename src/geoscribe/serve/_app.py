@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from .. import __version__
-from ..errors import GeoscribeError, InputError, ModelError
+from ..errors import GeoscribeError, InputError
 from ..schema import SCHEMAS, get_schema
 from ._limits import BodyLimit, Limits
 from ._models import (ErrorBody, FacetsResponse, FacetValue, Health, InfoResponse, SampleRow, SamplesResponse,
@@ -288,4 +288,4 @@ def create_app(
     return app
 
 
-__all__ = ["ModelError", "Service", "StoreLike", "create_app", "open_store"]
+__all__ = ["Service", "StoreLike", "create_app", "open_store"]
