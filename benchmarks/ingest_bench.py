@@ -74,6 +74,8 @@ def main() -> None:
 
     if args.threads:
         torch.set_num_threads(args.threads)
+    if args.limit:  # enough partitions to keep both Dask workers busy
+        args.partition_size = min(args.partition_size, max(1, -(-args.limit // 8)))
     src = data_dir() / "geo_samples" / "geometadb_gsm_subset.sqlite.gz"
     with tempfile.TemporaryDirectory(prefix="geoscribe-bench-") as tmp:
         db_src = Path(tmp) / "geometadb_gsm_subset.sqlite"
