@@ -8,7 +8,6 @@ vector: the paper's "averaging baseline"; improvements are reported against it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -106,8 +105,6 @@ class Text2Vec:
         obj = cls(**cfg["params"])
         with np.load(path / "state.npz", allow_pickle=False) as z:
             obj.mean_, obj.scale_ = z["mean"], z["scale"]
-        meta = json.loads((path / "config.json").read_text())
-        del meta
         import safetensors
 
         with safetensors.safe_open(str(path / "model.safetensors"), "pt") as f:
