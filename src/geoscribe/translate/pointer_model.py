@@ -181,6 +181,35 @@ class PointerBart(nn.Module):
         p_copy = torch.zeros(b, a * t, p_vocab.size(-1)).scatter_add_(2, index, attn)
         return g * p_vocab + (1 - g) * p_copy.reshape(n, t, -1)
 
+    @torch.no_grad()
+    def greedy_next(self, h: torch.Tensor, memory: dict, a: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Most likely next token and its probability for each row, from states (n, 1, d).
+
+        Equal to ``output_probs(...).max(-1)`` without building the (n, vocab)
+        copy distribution: the best token is either the vocabulary's top-1 or one
+        of the row's source tokens, whose mixed probability is computed directly.
+        """
+        n = h.size(0)
+        b = n // a
+        p_vocab = torch.softmax((h[:, 0] @ self.embed.weight.T).float(), dim=-1)  # (n, vocab)
+        attn, g = self._copy_attention(h, memory, a)
+        s = attn.size(-1)
+        g = g.reshape(n, 1)
+        if "same" not in memory:  # (b, s, s): 1 where two source positions hold the same token
+            src = memory["src"]
+            memory["same"] = (src[:, :, None] == src[:, None, :]).float()
+            memory["src_rows"] = src.repeat_interleave(a, 0)
+            memory["pad_rows"] = torch.isinf(memory["mask"][:, 0, 0]).repeat_interleave(a, 0)
+        copy_mass = (attn.reshape(b, a, s) @ memory["same"]).reshape(n, s)
+        mixed = g * p_vocab.gather(1, memory["src_rows"]) + (1 - g) * copy_mass
+        mixed = mixed.masked_fill(memory["pad_rows"], -1.0)
+        best_src, j = mixed.max(1)
+        top_vocab, tok_vocab = p_vocab.max(1)
+        best_vocab = g[:, 0] * top_vocab
+        use_src = best_src >= best_vocab
+        token = torch.where(use_src, memory["src_rows"].gather(1, j[:, None])[:, 0], tok_vocab)
+        return torch.where(use_src, best_src, best_vocab), token
+
     def target_probs(self, h: torch.Tensor, memory: dict, a: int, target: torch.Tensor) -> torch.Tensor:
         """Probability of ``target`` (n, t) under the mixed distribution, without building it."""
         n, t, _ = h.shape

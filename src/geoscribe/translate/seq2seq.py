@@ -192,7 +192,7 @@ class Seq2SeqTranslator(Translator):
             lambda s: min(1.0, (s + 1) / self.warmup_steps)
             * max(0.05, 1 - s / total_steps),
         )
-        state: dict[str, Any] = {"epoch": 0, "step": 0, "best": -1.0, "best_epoch": 0, "bad_epochs": 0, "history": []}
+        state: dict[str, Any] = {"epoch": 0, "step": 0, "best": -math.inf, "best_epoch": 0, "bad_epochs": 0, "history": []}
         if ckpt is not None:
             resumed = load_checkpoint(ckpt, self.model_, opt)
             if resumed is not None:
@@ -222,7 +222,7 @@ class Seq2SeqTranslator(Translator):
                 state["step"] += 1
                 total += loss.item()
                 bar.set_postfix(loss=f"{loss.item():.3f}")
-            score = self._dev_accuracy(dev) if dev else -total
+            score = self._dev_accuracy(dev) if dev else -total / len(batches)
             improved = score > state["best"]
             if improved:
                 state.update(best=score, best_epoch=epoch, bad_epochs=0)
@@ -241,6 +241,7 @@ class Seq2SeqTranslator(Translator):
         elif ckpt is not None and (ckpt / "best.safetensors").is_file():
             load_best(ckpt, self.model_)
         self.model_.eval()
+        self._bf16_cache = (None, None)
         self.history_ = state["history"]
         self.best_dev_accuracy_ = state["best"] if dev else None
         self.epochs_trained_ = state["epoch"]
@@ -274,6 +275,7 @@ class Seq2SeqTranslator(Translator):
         return batches
 
     def _dev_accuracy(self, dev: tuple[Sequence[str], Sequence[Record]]) -> float:
+        self._bf16_cache = (None, None)  # weights changed since the last cast
         predicted = self.translate(dev[0])
         attrs = self.schema_.attributes
         hits = [
@@ -309,16 +311,26 @@ class Seq2SeqTranslator(Translator):
         bar = tqdm(total=len(src), desc="translating", unit="sample", disable=not progress)
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
-            with self._autocast():
-                decoded = self._decode([src[i] for i in idx])
-            for i, rec in zip(idx, decoded):
+            for i, rec in zip(idx, self._decode([src[i] for i in idx])):
                 results[i] = rec
             bar.update(len(idx))
         bar.close()
         return results  # type: ignore[return-value]
 
+    def _inference_model(self) -> PointerBart:
+        """The model in bfloat16 where the CPU runs it natively (cast once, not per call)."""
+        use = bf16_supported() if self.bf16 is None else self.bf16
+        if not use:
+            return self.model_
+        key = id(self.model_), self.model_.training
+        if getattr(self, "_bf16_cache", (None, None))[0] != key:
+            import copy
+
+            self._bf16_cache = (key, copy.deepcopy(self.model_).to(torch.bfloat16).eval())
+        return self._bf16_cache[1]
+
     def _decode(self, src: list[list[int]]) -> list[Record]:
-        model, schema = self.model_, self.schema_
+        model, schema = self._inference_model(), self.schema_
         s, mask = self._batch(src)
         a = len(schema.attributes)
         memory = model.encode(s, mask)
@@ -331,7 +343,7 @@ class Seq2SeqTranslator(Translator):
         caches = None
         for step in range(self.max_target_len):
             h, caches = model.decode_step(tokens, memory, a, start=step, caches=caches)
-            conf, nxt = model.output_probs(h, memory, a)[:, -1].max(-1)
+            conf, nxt = model.greedy_next(h, memory, a)
             out[:, step] = nxt
             logp += torch.where(done, 0.0, torch.log(conf.clamp_min(1e-9)))
             finished = (nxt == self.eos_id_) & ~done

@@ -1,0 +1,126 @@
+"""The pointer seq2seq translator on tiny synthetic pairs."""
+
+import json
+
+import pytest
+import torch
+
+from geoscribe.errors import ModelError, NotFittedError
+from geoscribe.schema import CISTROME
+from geoscribe.translate import load_model
+from geoscribe.translate.pointer_model import PointerBart, PointerConfig
+from geoscribe.translate.seq2seq import Seq2SeqTranslator
+from geoscribe.translate.tokenizer import decode, train_tokenizer
+
+from translate_support import TINY_PARAMS, tiny_pairs
+
+
+def test_tokenizer_is_lossless():
+    texts, _ = tiny_pairs()
+    tok = train_tokenizer(texts, vocab_size=300)
+    for s in texts + ["γH2AX (Abcam, #ab1)", "BRG1fl_SOX2_72hTAM", "ümlaut ☃ 5'-UTR", "a\tb\n c"]:
+        assert decode(tok, tok.encode(s).ids) == " ".join(s.split())
+
+
+def test_copied_value_and_standalone_value_share_tokens():
+    tok = train_tokenizer(["antibody: SOX2; cells: BRG1fl_SOX2_72h"] * 3, vocab_size=300)
+    assert tok.encode("SOX2").ids[0] in tok.encode("antibody: SOX2").ids
+
+
+def test_greedy_step_equals_full_distribution_argmax():
+    torch.manual_seed(0)
+    model = PointerBart(PointerConfig(vocab_size=50, d_model=32, heads=2, ffn_dim=64, dropout=0.0)).eval()
+    src = torch.randint(3, 50, (3, 7))
+    src[1, 5:] = 0  # padding
+    src[0, 2] = src[0, 4]  # a repeated source token
+    mask = (src != 0).long()
+    a = 4
+    memory = model.encode(src, mask)
+    h, _ = model.decode_step(torch.randint(3, 50, (3 * a, 1)), memory, a)
+    full = model.output_probs(h, memory, a)[:, -1]
+    prob, token = model.greedy_next(h, memory, a)
+    assert torch.equal(token, full.argmax(-1))
+    assert torch.allclose(prob, full.max(-1).values, atol=1e-6)
+    assert torch.allclose(full.sum(-1), torch.ones(3 * a), atol=1e-5)
+
+
+def test_translate_before_fit_says_what_to_do():
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        Seq2SeqTranslator().translate(["x"])
+
+
+def test_learns_to_copy_and_infer(tiny_translator_dir):
+    model = load_model(tiny_translator_dir)
+    texts, records = tiny_pairs()
+    predicted = model.translate(texts[140:])
+    held_out = list(zip(predicted, records[140:]))
+    # cell type and tissue are never in the text: inferred from the cell line
+    inferred = [p[a] == g[a] for p, g in held_out for a in ("Cell Line", "Cell Type", "Tissue Type")]
+    assert sum(inferred) / len(inferred) >= 0.9, [p.render() for p, _ in held_out]
+    # half the held-out factors are names never seen in training
+    factor = [p["Factor"] == g["Factor"] for p, g in held_out]
+    assert sum(factor) / len(factor) >= 0.4, [p.render() for p, _ in held_out]
+
+
+def test_records_are_well_formed_with_confidences(tiny_translator_dir):
+    model = load_model(tiny_translator_dir)
+    weird = ["", " ", "x" * 1_000_000, "\x00\xff\ufffd" * 50, "Title: ☃☃☃ - Characteristics: -"]
+    for rec in model.translate(weird):
+        assert list(rec.values) == list(CISTROME.attributes)
+        assert all(v.strip() for v in rec.values.values())
+        assert all(0.0 <= c <= 1.0 for c in rec.confidence.values())
+        assert rec.render().startswith("Cell Line: ")
+
+
+def test_save_load_round_trip_is_identical(tiny_translator_dir, tmp_path):
+    texts, _ = tiny_pairs()
+    first = load_model(tiny_translator_dir)
+    again = Seq2SeqTranslator.load(first.save(tmp_path / "again"))
+    a, b = first.translate(texts[:20]), again.translate(texts[:20])
+    assert [r.values for r in a] == [r.values for r in b]
+    assert [r.confidence for r in a] == [r.confidence for r in b]
+    meta = json.loads((tmp_path / "again" / "metadata.json").read_text())
+    assert meta["schema"] == "cistrome" and meta["data_hash"] and "torch" in meta["versions"]
+
+
+def test_batch_size_and_order_do_not_change_results(tiny_translator_dir):
+    model = load_model(tiny_translator_dir)
+    texts, _ = tiny_pairs()
+    one = model.translate(texts[:30], batch_size=1)
+    many = model.translate(texts[:30], batch_size=64)
+    assert [r.values for r in one] == [r.values for r in many]
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda d: (d / "model.safetensors").unlink(), "corrupt or incomplete"),
+        (lambda d: (d / "model.safetensors").write_bytes(b"not safetensors"), "corrupt or incomplete"),
+        (lambda d: (d / "tokenizer.json").write_text("{"), "corrupt or incomplete"),
+        (lambda d: (d / "config.json").write_text("{nope"), "config.json is corrupt"),
+        (lambda d: (d / "config.json").write_text('{"kind": "pickle", "params": {}}'), "Unknown model kind 'pickle'"),
+        (lambda d: (d / "config.json").unlink(), "not a geoscribe model"),
+    ],
+)
+def test_damaged_model_directory_gives_model_error(tiny_model_copy, damage, message):
+    damage(tiny_model_copy)
+    with pytest.raises(ModelError, match=message):
+        load_model(tiny_model_copy)
+
+
+def test_missing_model_directory(tmp_path):
+    with pytest.raises(ModelError, match="does not exist"):
+        load_model(tmp_path / "nowhere")
+
+
+def test_interrupted_training_resumes_from_checkpoint(tmp_path):
+    texts, records = tiny_pairs()
+    params = {**TINY_PARAMS, "epochs": 3}
+    full = Seq2SeqTranslator(**params).fit(texts[:40], records[:40], checkpoint_dir=tmp_path / "full")
+    # "interrupted" after 2 epochs, then resumed to 3
+    Seq2SeqTranslator(**{**params, "epochs": 2}).fit(texts[:40], records[:40], checkpoint_dir=tmp_path / "ck")
+    lines = []
+    resumed = Seq2SeqTranslator(**params).fit(texts[:40], records[:40], checkpoint_dir=tmp_path / "ck", log=lines.append)
+    assert any("resumed" in line and "epoch 2" in line for line in lines)
+    assert [h["epoch"] for h in resumed.history_] == [1, 2, 3]
+    assert resumed.history_[2]["loss"] == pytest.approx(full.history_[2]["loss"], rel=1e-4)
