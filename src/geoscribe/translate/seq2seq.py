@@ -232,10 +232,10 @@ class Seq2SeqTranslator(Translator):
             state["epoch"] = epoch
             state["history"].append({"epoch": epoch, "loss": total / len(batches), "dev_accuracy": score if dev else None})
             line = f"epoch {epoch}: loss {total / len(batches):.4f}" + (f", dev accuracy {score:.4f}" if dev else "")
-            if log:
-                log(line + (" *" if improved else ""))
             if ckpt is not None:
                 save_checkpoint(ckpt, self.model_, opt, state, best=improved)
+            if log:
+                log(line + (" *" if improved else ""))
         if best_weights is not None:
             load_weights(self.model_, best_weights)
         elif ckpt is not None and (ckpt / "best.safetensors").is_file():
