@@ -130,3 +130,22 @@ def test_interrupted_training_resumes_from_checkpoint(tmp_path):
     assert [h["epoch"] for h in resumed.history_] == [1, 2, 3]
     assert resumed.history_[2]["loss"] == pytest.approx(full.history_[2]["loss"], rel=1e-5)
     assert [r.values for r in resumed.translate(texts[:5])] == [r.values for r in full.translate(texts[:5])]
+
+
+def test_restricted_output_vocabulary_matches_full_where_it_allows():
+    torch.manual_seed(1)
+    model = PointerBart(PointerConfig(vocab_size=60, d_model=32, heads=2, ffn_dim=64, dropout=0.0)).eval()
+    src = torch.randint(3, 60, (2, 6))
+    a = 3
+    memory = model.encode(src, torch.ones_like(src))
+    h, _ = model.decode_step(torch.randint(3, 60, (2 * a, 1)), memory, a)
+    allowed = torch.arange(0, 60, 2)  # even ids may be generated, odd ones only copied
+    prob, token = model.greedy_next(h, dict(memory), a, allowed)
+    # reference: full distribution with odd ids' vocabulary mass removed and renormalised
+    p_vocab = torch.softmax(h[:, 0] @ model.embed.weight[allowed].T, -1)
+    full_vocab = torch.zeros(2 * a, 60).index_copy_(1, allowed, p_vocab)
+    attn, g = model._copy_attention(h, memory, a)
+    copy = torch.zeros(2, a, 60).scatter_add_(2, src[:, None, :].expand(2, a, 6), attn).reshape(2 * a, 60)
+    mixed = g[:, 0] * full_vocab + (1 - g[:, 0]) * copy
+    assert torch.equal(token, mixed.argmax(-1))
+    assert torch.allclose(prob, mixed.max(-1).values, atol=1e-6)

@@ -182,16 +182,21 @@ class PointerBart(nn.Module):
         return g * p_vocab + (1 - g) * p_copy.reshape(n, t, -1)
 
     @torch.no_grad()
-    def greedy_next(self, h: torch.Tensor, memory: dict, a: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def greedy_next(
+        self, h: torch.Tensor, memory: dict, a: int, output_ids: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """Most likely next token and its probability for each row, from states (n, 1, d).
 
         Equal to ``output_probs(...).max(-1)`` without building the (n, vocab)
         copy distribution: the best token is either the vocabulary's top-1 or one
         of the row's source tokens, whose mixed probability is computed directly.
+        ``output_ids`` restricts the generated (not copied) tokens to those seen
+        in training outputs, which cuts the output projection to a fraction.
         """
         n = h.size(0)
         b = n // a
-        p_vocab = torch.softmax((h[:, 0] @ self.embed.weight.T).float(), dim=-1)  # (n, vocab)
+        weight = self.embed.weight if output_ids is None else self.embed.weight[output_ids]
+        p_vocab = torch.softmax((h[:, 0] @ weight.T).float(), dim=-1)  # (n, vocab or subset)
         attn, g = self._copy_attention(h, memory, a)
         s = attn.size(-1)
         g = g.reshape(n, 1)
@@ -200,13 +205,23 @@ class PointerBart(nn.Module):
             memory["same"] = (src[:, :, None] == src[:, None, :]).float()
             memory["src_rows"] = src.repeat_interleave(a, 0)
             memory["pad_rows"] = torch.isinf(memory["mask"][:, 0, 0]).repeat_interleave(a, 0)
+            if output_ids is None:
+                memory["src_in_vocab"] = memory["src_rows"]
+            else:  # where each source token sits in the subset (-1: not generable)
+                where = torch.full((self.embed.weight.size(0),), -1, dtype=torch.long)
+                where[output_ids] = torch.arange(len(output_ids))
+                memory["src_in_vocab"] = where[memory["src_rows"]]
         copy_mass = (attn.reshape(b, a, s) @ memory["same"]).reshape(n, s)
-        mixed = g * p_vocab.gather(1, memory["src_rows"]) + (1 - g) * copy_mass
+        in_vocab = memory["src_in_vocab"]
+        p_src = p_vocab.gather(1, in_vocab.clamp(min=0)) * (in_vocab >= 0)
+        mixed = g * p_src + (1 - g) * copy_mass
         mixed = mixed.masked_fill(memory["pad_rows"], -1.0)
         best_src, j = mixed.max(1)
         top_vocab, tok_vocab = p_vocab.max(1)
         best_vocab = g[:, 0] * top_vocab
         use_src = best_src >= best_vocab
+        if output_ids is not None:
+            tok_vocab = output_ids[tok_vocab]
         token = torch.where(use_src, memory["src_rows"].gather(1, j[:, None])[:, 0], tok_vocab)
         return torch.where(use_src, best_src, best_vocab), token
 

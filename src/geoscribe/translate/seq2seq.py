@@ -39,6 +39,16 @@ def bf16_supported() -> bool:
         return False
 
 
+def output_vocabulary(targets: list[list[list[int]]], eos_id: int) -> torch.Tensor:
+    """Sorted ids of every token in the training outputs: what the decoder may generate
+    (anything else can only be copied from the input)."""
+    ids = {eos_id}
+    for per_sample in targets:
+        for seq in per_sample:
+            ids.update(seq)
+    return torch.tensor(sorted(ids), dtype=torch.long)
+
+
 def attribute_token(attribute: str) -> str:
     return f"<{attribute}>"
 
@@ -184,6 +194,7 @@ class Seq2SeqTranslator(Translator):
 
         src = self._encode_sources(texts)
         tgt = self._encode_targets(records)
+        self.output_ids_ = output_vocabulary(tgt, self.eos_id_)
         n_batches = math.ceil(len(src) / self.batch_size)
         total_steps = max(1, n_batches * self.epochs)
         opt = torch.optim.AdamW(self.model_.parameters(), lr=self.lr, weight_decay=0.01)
@@ -343,7 +354,7 @@ class Seq2SeqTranslator(Translator):
         caches = None
         for step in range(self.max_target_len):
             h, caches = model.decode_step(tokens, memory, a, start=step, caches=caches)
-            conf, nxt = model.greedy_next(h, memory, a)
+            conf, nxt = model.greedy_next(h, memory, a, self.output_ids_)
             out[:, step] = nxt
             logp += torch.where(done, 0.0, torch.log(conf.clamp_min(1e-9)))
             finished = (nxt == self.eos_id_) & ~done
@@ -378,7 +389,10 @@ class Seq2SeqTranslator(Translator):
         path = write_model_files(self, path, metadata=meta)
         self.tokenizer_.save(str(path / "tokenizer.json"))
         (path / "model_config.json").write_text(json.dumps(self.model_.config.to_dict(), indent=2) + "\n")
-        save_file({k: v.contiguous() for k, v in state_dict_tensors(self.model_).items()}, str(path / "model.safetensors"))
+        tensors = {k: v.contiguous() for k, v in state_dict_tensors(self.model_).items()}
+        if self.output_ids_ is not None:
+            tensors["output_ids"] = self.output_ids_
+        save_file(tensors, str(path / "model.safetensors"))
         return path
 
     @classmethod
@@ -394,7 +408,9 @@ class Seq2SeqTranslator(Translator):
             self.eos_id_ = self.tokenizer_.token_to_id(EOS)
             model_config = PointerConfig(**json.loads((path / "model_config.json").read_text()))
             self.model_ = PointerBart(model_config)
-            load_weights(self.model_, load_file(str(path / "model.safetensors")))
+            tensors = load_file(str(path / "model.safetensors"))
+            self.output_ids_ = tensors.pop("output_ids", None)
+            load_weights(self.model_, tensors)
         except ModelError:
             raise
         except Exception as exc:  # corrupt or mismatched files: one line, no traceback
