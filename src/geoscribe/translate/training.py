@@ -53,6 +53,16 @@ def read_training_pairs(path: str | Path, schema: str) -> tuple[list[str], list[
     return pairs.inputs, pairs.records
 
 
+def _add_metadata(path: Path, extra: dict[str, Any]) -> None:
+    """Merge ``extra`` into a saved model's metadata.json (every model kind writes one)."""
+    import json
+
+    from .base import METADATA_FILE, read_metadata
+
+    meta = {**read_metadata(path), **extra}
+    (path / METADATA_FILE).write_text(json.dumps(meta, indent=2, default=str) + "\n")
+
+
 def train_model(
     data: str | Path,
     out: str | Path,
@@ -94,7 +104,12 @@ def train_model(
         train_inputs=split.train_texts,
         train_records=split.train_records,
     )
-    model.save(out, metadata={"dev_report": report.to_dict()["overall"] if hasattr(report, "to_dict") else None,
-                              "training_data": str(data), "dev_fraction": dev_fraction, "split_seed": seed})
+    model.save(out)
+    _add_metadata(out, {
+        "dev_report": report.to_dict()["overall"],
+        "training_data": str(data),
+        "dev_fraction": dev_fraction,
+        "split_seed": seed,
+    })
     write_report({kind: report}, out / "report")
     return model, report.to_dict()
