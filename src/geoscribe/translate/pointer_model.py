@@ -83,7 +83,8 @@ class DecoderLayer(nn.Module):
     def cross_keys(self, enc: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Per-sample cross-attention keys and values, each (b, heads, s, d / heads)."""
         k, v = self.cross_kv(enc).chunk(2, dim=-1)
-        return self._split(k), self._split(v)
+        # contiguous once, so that no decoding step copies them again
+        return self._split(k).contiguous(), self._split(v).contiguous()
 
     def forward(self, x, cross_kv, cross_mask, a, cache=None):
         # x: (b * a, t, d); cross_mask: (b, 1, 1, s) additive; cache: (k, v) of earlier steps or None
