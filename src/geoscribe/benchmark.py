@@ -107,8 +107,9 @@ def run_benchmark(
     log = log or (lambda _line: None)
     data = Path(data) if data is not None else _default_data(schema)
     texts, records = read_training_pairs(data, schema)
-    if limit:
-        texts, records = texts[:limit], records[:limit]
+    if limit and limit < len(texts):  # a seeded random subset: the file's order is not random
+        keep = np.sort(np.random.default_rng(seed).permutation(len(texts))[:limit])
+        texts, records = [texts[i] for i in keep], [records[i] for i in keep]
     split = split_pairs(texts, records, dev_fraction=dev_fraction, seed=seed)
     train_hash = data_hash(split.train_texts, split.train_records)
     reuse = {k: Path(v) for k, v in (reuse or {}).items()}
@@ -235,7 +236,7 @@ def benchmark_markdown(result: BenchmarkResult, *, chart: str = "accuracy.png", 
     from . import __version__
 
     runs = result.runs
-    lim = f", first {result.limit} pairs of the file" if result.limit else ""
+    lim = f", a seeded random {result.limit} of its pairs (--limit)" if result.limit else ""
     lines = [
         f"# Model benchmark: {result.schema}", "",
         f"Data: `{result.data}`{lim}. Seeded split (seed {result.seed}, {result.dev_fraction:.0%} held out): "
@@ -312,6 +313,8 @@ def _verdict(result: BenchmarkResult, b: ModelRun, n: ModelRun) -> str:
                 groups.append(f"{_GROUPS.get(g, g)} (n={grp.n}: {x:.3f} vs {y:.3f})")
     if groups:
         part += f" {b.name} also scores higher on {'; '.join(groups)}."
+    elif not better:
+        part += f" No condition split (present / absent, seen / unseen, near-duplicate) favours {b.name} either."
     if b.throughput > n.throughput:
         part += f" It translates {b.throughput / n.throughput:.1f}x faster ({b.throughput:.0f} vs {n.throughput:.1f} samples/s)"
         if b.fit_seconds is not None and n.fit_seconds is not None and b.fit_seconds < n.fit_seconds:

@@ -54,7 +54,7 @@ def benchmark(
         "automatically when it was trained on exactly this split.",
     ),
     data: Path | None = typer.Option(None, "--data", metavar="FILE", help="Pairs file (default: <shared data>/<schema>/pairs.csv)."),
-    limit: int | None = typer.Option(None, "--limit", min=20, metavar="N", help="Use only the first N pairs of the file."),
+    limit: int | None = typer.Option(None, "--limit", min=20, metavar="N", help="Use a seeded random N of the pairs (quick runs)."),
     max_minutes: float | None = typer.Option(
         None, "--max-minutes", min=0.1, metavar="M", help="Stop training models that support a time cap (lstm) after M minutes."
     ),
