@@ -325,7 +325,7 @@ def _verdict(result: BenchmarkResult, b: ModelRun, n: ModelRun) -> str:
 
 _GROUPS = {"present": "values present verbatim in the input", "absent": "values absent from the input",
            "none": "None gold values", "seen": "values seen in training", "unseen": "values unseen in training",
-           "near_duplicate": "inputs with a near-duplicate in training", "novel": "inputs without one"}
+           "near_duplicate": "inputs with a near-duplicate in training", "novel": "inputs without a near-duplicate in training"}
 
 
 def _examples(result: BenchmarkResult, k: int) -> list[str]:

@@ -147,3 +147,20 @@ def test_examples_cover_only_disagreements(result):
     for _, _gold, a, b in table_rows:  # every shown attribute is one the two models disagree on
         assert a.rsplit(" ", 1)[0].strip().lower() != b.rsplit(" ", 1)[0].strip().lower()
     assert np.all([mark in "✓✗" for _, _, a, b in table_rows for mark in (a.strip()[-1], b.strip()[-1])])
+
+
+def test_a_small_lstm_reports_its_epochs_and_a_verdict(tiny):
+    import torch
+
+    torch.set_num_threads(1)
+    res = run_benchmark(tiny, schema="cistrome", models=["lstm", "nearest"], max_minutes=1,
+                        params={"lstm": dict(embed_dim=16, hidden_dim=32, dense_dim=32, max_epochs=2, patience=5)})
+    run = res.runs["lstm"]
+    assert run.kind == "lstm" and run.epochs == 2 and run.best_epoch in (1, 2) and run.fit_seconds > 0
+    (line,) = verdicts(res)
+    acc = {n: r.report.overall.accuracy for n, r in res.runs.items()}
+    if acc["nearest"] == acc["lstm"]:
+        assert "tie on mean accuracy" in line
+    else:
+        winner, loser = ("nearest", "lstm") if acc["nearest"] > acc["lstm"] else ("lstm", "nearest")
+        assert f"**{winner} beats {loser}** on mean accuracy: {acc[winner]:.3f} vs {acc[loser]:.3f}" in line
