@@ -27,18 +27,21 @@ def test_copied_value_and_standalone_value_share_tokens():
     assert tok.encode("SOX2").ids[0] in tok.encode("antibody: SOX2").ids
 
 
-def test_greedy_step_equals_full_distribution_argmax():
+@pytest.mark.parametrize("continuation", [False, True])
+def test_greedy_step_equals_full_distribution_argmax(continuation):
     torch.manual_seed(0)
-    model = PointerBart(PointerConfig(vocab_size=50, d_model=32, heads=2, ffn_dim=64, dropout=0.0)).eval()
+    model = PointerBart(PointerConfig(vocab_size=50, d_model=32, heads=2, ffn_dim=64, dropout=0.0,
+                                      copy_continuation=continuation)).eval()
     src = torch.randint(3, 50, (3, 7))
     src[1, 5:] = 0  # padding
     src[0, 2] = src[0, 4]  # a repeated source token
     mask = (src != 0).long()
     a = 4
     memory = model.encode(src, mask)
-    h, _ = model.decode_step(torch.randint(3, 50, (3 * a, 1)), memory, a)
-    full = model.output_probs(h, memory, a)[:, -1]
-    prob, token = model.greedy_next(h, memory, a)
+    prev = src[:, 2].repeat_interleave(a)[:, None]  # the token just emitted: copied from position 2
+    h, _ = model.decode_step(prev, memory, a)
+    full = model.output_probs(h, memory, a, prev)[:, -1]
+    prob, token = model.greedy_next(h, memory, a, prev=prev)
     assert torch.equal(token, full.argmax(-1))
     assert torch.allclose(prob, full.max(-1).values, atol=1e-6)
     assert torch.allclose(full.sum(-1), torch.ones(3 * a), atol=1e-5)
@@ -130,6 +133,17 @@ def test_interrupted_training_resumes_from_checkpoint(tmp_path):
     assert [h["epoch"] for h in resumed.history_] == [1, 2, 3]
     assert resumed.history_[2]["loss"] == pytest.approx(full.history_[2]["loss"], rel=1e-5)
     assert [r.values for r in resumed.translate(texts[:5])] == [r.values for r in full.translate(texts[:5])]
+
+
+def test_continuation_bonus_favours_the_next_source_position():
+    torch.manual_seed(0)
+    model = PointerBart(PointerConfig(vocab_size=50, d_model=32, heads=2, ffn_dim=64, dropout=0.0,
+                                      copy_continuation=True)).eval()
+    src = torch.tensor([[5, 6, 7, 8, 9, 10]])
+    memory = model.encode(src, torch.ones_like(src))
+    h = torch.zeros(1, 1, 32)  # no preference from the state itself
+    attn, _ = model._copy_attention(h, memory, 1, prev=torch.tensor([[7]]))
+    assert attn[0, 0].argmax().item() == 3  # the position after token 7
 
 
 def test_restricted_output_vocabulary_matches_full_where_it_allows():

@@ -41,6 +41,9 @@ class PointerConfig:
     dropout: float = 0.1
     pad_id: int = 0
     eos_id: int = 2
+    # favour copying the source token that follows the one just emitted, so that
+    # multi-token names (ZNF613 = ZNF + 613) are copied as spans
+    copy_continuation: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -131,7 +134,8 @@ class PointerBart(nn.Module):
         self.copy_query = nn.Linear(d, d, bias=False)
         self.copy_key = nn.Linear(d, d, bias=False)
         self.gate = nn.Linear(2 * d, 1)
-        self.emb_scale = math.sqrt(d)
+        if config.copy_continuation:
+            self.copy_continue = nn.Parameter(torch.tensor(2.0))
 
     @property
     def embed(self) -> nn.Embedding:
@@ -161,30 +165,37 @@ class PointerBart(nn.Module):
             new_caches.append(c)
         return self.final_norm(x), new_caches
 
-    def _copy_attention(self, h: torch.Tensor, memory: dict, a: int):
-        """Copy attention (b, a * t, s) and the gate (n, t, 1)."""
+    def _copy_attention(self, h: torch.Tensor, memory: dict, a: int, prev: torch.Tensor | None = None):
+        """Copy attention (b, a * t, s) and the gate (n, t, 1); ``prev`` (n, t) are the
+        tokens fed at each step (for the continuation bonus)."""
         n, t, d = h.shape
         b = n // a
         hq = self.copy_query(h).reshape(b, a * t, d)
         scores = hq @ memory["copy_keys"].transpose(1, 2) / math.sqrt(d)
+        if self.config.copy_continuation and prev is not None:
+            src = memory["src"]
+            src_prev = torch.cat([torch.full_like(src[:, :1], -1), src[:, :-1]], dim=1)  # token before j
+            follows = src_prev[:, None, :] == prev.reshape(b, a * t, 1)
+            scores = scores + self.copy_continue * follows.to(scores.dtype)
         attn = torch.softmax((scores + memory["mask"][:, 0]).float(), dim=-1)
         context = (attn.to(memory["enc"].dtype) @ memory["enc"]).reshape(n, t, d)
         gate = torch.sigmoid(self.gate(torch.cat([h, context], dim=-1)).float())
         return attn, gate
 
-    def output_probs(self, h: torch.Tensor, memory: dict, a: int) -> torch.Tensor:
+    def output_probs(self, h: torch.Tensor, memory: dict, a: int, prev: torch.Tensor | None = None) -> torch.Tensor:
         """Mixed vocabulary/copy distribution, (b * a, t, vocab)."""
         n, t, _ = h.shape
         b = n // a
         p_vocab = torch.softmax((h @ self.embed.weight.T).float(), dim=-1)
-        attn, g = self._copy_attention(h, memory, a)
+        attn, g = self._copy_attention(h, memory, a, prev)
         index = memory["src"][:, None, :].expand(b, a * t, attn.size(-1))
         p_copy = torch.zeros(b, a * t, p_vocab.size(-1)).scatter_add_(2, index, attn)
         return g * p_vocab + (1 - g) * p_copy.reshape(n, t, -1)
 
     @torch.no_grad()
     def greedy_next(
-        self, h: torch.Tensor, memory: dict, a: int, output_ids: torch.Tensor | None = None
+        self, h: torch.Tensor, memory: dict, a: int, output_ids: torch.Tensor | None = None,
+        prev: torch.Tensor | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Most likely next token and its probability for each row, from states (n, 1, d).
 
@@ -198,7 +209,7 @@ class PointerBart(nn.Module):
         b = n // a
         weight = self.embed.weight if output_ids is None else self.embed.weight[output_ids]
         p_vocab = torch.softmax((h[:, 0] @ weight.T).float(), dim=-1)  # (n, vocab or subset)
-        attn, g = self._copy_attention(h, memory, a)
+        attn, g = self._copy_attention(h, memory, a, prev)
         s = attn.size(-1)
         g = g.reshape(n, 1)
         if "same" not in memory:  # (b, s, s): 1 where two source positions hold the same token
@@ -226,23 +237,41 @@ class PointerBart(nn.Module):
         token = torch.where(use_src, memory["src_rows"].gather(1, j[:, None])[:, 0], tok_vocab)
         return torch.where(use_src, best_src, best_vocab), token
 
-    def target_probs(self, h: torch.Tensor, memory: dict, a: int, target: torch.Tensor) -> torch.Tensor:
-        """Probability of ``target`` (n, t) under the mixed distribution, without building it."""
+    def target_probs(
+        self, h: torch.Tensor, memory: dict, a: int, target: torch.Tensor, output_ids: torch.Tensor | None = None,
+        prev: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Probability of ``target`` (n, t) under the mixed distribution, without building it,
+        and whether the target is reachable at all (generable, or present in the source)."""
         n, t, _ = h.shape
         b = n // a
-        log_vocab = torch.log_softmax((h @ self.embed.weight.T).float(), dim=-1)
-        p_vocab = log_vocab.gather(2, target[..., None]).squeeze(-1).exp()
-        attn, g = self._copy_attention(h, memory, a)
+        weight = self.embed.weight if output_ids is None else self.embed.weight[output_ids]
+        log_vocab = torch.log_softmax((h @ weight.T).float(), dim=-1)
+        if output_ids is None:
+            in_vocab = torch.ones_like(target, dtype=torch.bool)
+            p_vocab = log_vocab.gather(2, target[..., None]).squeeze(-1).exp()
+        else:
+            where = torch.full((self.embed.weight.size(0),), -1, dtype=torch.long)
+            where[output_ids] = torch.arange(len(output_ids))
+            pos = where[target]
+            in_vocab = pos >= 0
+            p_vocab = log_vocab.gather(2, pos.clamp(min=0)[..., None]).squeeze(-1).exp() * in_vocab
+        attn, g = self._copy_attention(h, memory, a, prev)
         same = memory["src"][:, None, :] == target.reshape(b, a * t, 1)  # (b, a*t, s)
         p_copy = (attn * same).sum(-1).reshape(n, t)
+        reachable = in_vocab | same.any(-1).reshape(n, t)
         g = g.squeeze(-1)
-        return g * p_vocab + (1 - g) * p_copy
+        return g * p_vocab + (1 - g) * p_copy, reachable
 
-    def forward(self, src, src_mask, tgt_in, tgt_out) -> torch.Tensor:
-        """Mean negative log-likelihood of ``tgt_out`` (b * a, t) given ``tgt_in`` (b * a, t)."""
+    def forward(self, src, src_mask, tgt_in, tgt_out, output_ids: torch.Tensor | None = None) -> torch.Tensor:
+        """Mean negative log-likelihood of ``tgt_out`` (b * a, t) given ``tgt_in`` (b * a, t).
+
+        With ``output_ids``, other tokens can only be copied; targets that can be
+        neither generated nor copied are left out of the loss.
+        """
         a = tgt_in.size(0) // src.size(0)
         memory = self.encode(src, src_mask)
         h, _ = self.decode_step(tgt_in, memory, a)
-        picked = self.target_probs(h, memory, a, tgt_out)
-        keep = tgt_out != self.config.pad_id
-        return -(torch.log(picked + 1e-9) * keep).sum() / keep.sum()
+        picked, reachable = self.target_probs(h, memory, a, tgt_out, output_ids, prev=tgt_in)
+        keep = (tgt_out != self.config.pad_id) & reachable
+        return -(torch.log(picked + 1e-9) * keep).sum() / keep.sum().clamp(min=1)

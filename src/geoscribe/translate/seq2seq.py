@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,13 +40,14 @@ def bf16_supported() -> bool:
         return False
 
 
-def output_vocabulary(targets: list[list[list[int]]], eos_id: int) -> torch.Tensor:
-    """Sorted ids of every token in the training outputs: what the decoder may generate
-    (anything else can only be copied from the input)."""
-    ids = {eos_id}
-    for per_sample in targets:
-        for seq in per_sample:
-            ids.update(seq)
+def output_vocabulary(targets: list[list[list[int]]], eos_id: int, *, min_count: int = 1) -> torch.Tensor:
+    """Sorted ids of the tokens seen at least ``min_count`` times in the training outputs:
+    what the decoder may generate. Anything else can only be copied from the input,
+    which is what teaches the model to copy names it has never seen."""
+    from collections import Counter
+
+    counts = Counter(tok for per_sample in targets for seq in per_sample for tok in seq)
+    ids = {eos_id} | {tok for tok, c in counts.items() if c >= min_count}
     return torch.tensor(sorted(ids), dtype=torch.long)
 
 
@@ -85,6 +87,8 @@ class Seq2SeqTranslator(Translator):
         seed: int = 0,
         num_threads: int | None = None,
         bf16: bool | None = None,
+        min_output_count: int = 3,
+        copy_continuation: bool = True,
     ) -> None:
         self.schema = schema
         self.d_model = d_model
@@ -105,6 +109,8 @@ class Seq2SeqTranslator(Translator):
         self.seed = seed
         self.num_threads = num_threads
         self.bf16 = bf16  # None: use bfloat16 autocast where the CPU supports it
+        self.min_output_count = min_output_count  # rarer output tokens must be copied
+        self.copy_continuation = copy_continuation  # copy multi-token names as spans
 
     # ------------------------------------------------------------------ encoding
     def _attr_ids(self) -> list[int]:
@@ -194,7 +200,7 @@ class Seq2SeqTranslator(Translator):
 
         src = self._encode_sources(texts)
         tgt = self._encode_targets(records)
-        self.output_ids_ = output_vocabulary(tgt, self.eos_id_)
+        self.output_ids_ = output_vocabulary(tgt, self.eos_id_, min_count=self.min_output_count)
         n_batches = math.ceil(len(src) / self.batch_size)
         total_steps = max(1, n_batches * self.epochs)
         opt = torch.optim.AdamW(self.model_.parameters(), lr=self.lr, weight_decay=0.01)
@@ -208,8 +214,10 @@ class Seq2SeqTranslator(Translator):
             resumed = load_checkpoint(ckpt, self.model_, opt)
             if resumed is not None:
                 state = resumed
-                for _ in range(state["step"]):
-                    sched.step()
+                with warnings.catch_warnings():  # fast-forwarding the schedule, not training
+                    warnings.simplefilter("ignore", UserWarning)
+                    for _ in range(state["step"]):
+                        sched.step()
                 if log:
                     log(f"resumed from {ckpt} after epoch {state['epoch']}")
 
@@ -224,7 +232,7 @@ class Seq2SeqTranslator(Translator):
             for idx in bar:
                 s, m, ti, to = self._batch([src[i] for i in idx], [tgt[i] for i in idx])
                 with self._autocast():
-                    loss = self.model_(s, m, ti, to)
+                    loss = self.model_(s, m, ti, to, self.output_ids_)
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
@@ -272,6 +280,7 @@ class Seq2SeqTranslator(Translator):
             dropout=self.dropout,
             pad_id=self.tokenizer_.token_to_id(PAD),
             eos_id=self.eos_id_,
+            copy_continuation=self.copy_continuation,
         )
 
     def _training_batches(self, src: list[list[int]], rng: np.random.Generator) -> list[np.ndarray]:
@@ -354,7 +363,7 @@ class Seq2SeqTranslator(Translator):
         caches = None
         for step in range(self.max_target_len):
             h, caches = model.decode_step(tokens, memory, a, start=step, caches=caches)
-            conf, nxt = model.greedy_next(h, memory, a, self.output_ids_)
+            conf, nxt = model.greedy_next(h, memory, a, self.output_ids_, prev=tokens)
             out[:, step] = nxt
             logp += torch.where(done, 0.0, torch.log(conf.clamp_min(1e-9)))
             finished = (nxt == self.eos_id_) & ~done
