@@ -109,7 +109,7 @@ class Seq2SeqTranslator(Translator):
         self.seed = seed
         self.num_threads = num_threads
         self.bf16 = bf16  # None: use bfloat16 autocast where the CPU supports it
-        self.min_output_count = min_output_count  # rarer output tokens must be copied
+        self.min_output_count = min_output_count  # rarer output tokens must be copied (0: off)
         self.copy_continuation = copy_continuation  # copy multi-token names as spans
 
     # ------------------------------------------------------------------ encoding
@@ -200,7 +200,10 @@ class Seq2SeqTranslator(Translator):
 
         src = self._encode_sources(texts)
         tgt = self._encode_targets(records)
-        self.output_ids_ = output_vocabulary(tgt, self.eos_id_, min_count=self.min_output_count)
+        # generated tokens: those seen in training outputs; during training only the
+        # frequent ones (rarer tokens must be copied); min_output_count=0: no restriction
+        self.output_ids_ = output_vocabulary(tgt, self.eos_id_, min_count=max(1, self.min_output_count))
+        train_ids = self.output_ids_ if self.min_output_count > 0 else None
         n_batches = math.ceil(len(src) / self.batch_size)
         total_steps = max(1, n_batches * self.epochs)
         opt = torch.optim.AdamW(self.model_.parameters(), lr=self.lr, weight_decay=0.01)
@@ -232,7 +235,7 @@ class Seq2SeqTranslator(Translator):
             for idx in bar:
                 s, m, ti, to = self._batch([src[i] for i in idx], [tgt[i] for i in idx])
                 with self._autocast():
-                    loss = self.model_(s, m, ti, to, self.output_ids_)
+                    loss = self.model_(s, m, ti, to, train_ids)
                 opt.zero_grad()
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
