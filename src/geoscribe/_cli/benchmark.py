@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 
 import typer
 
 from ..errors import InputError
-from .common import user_errors
-
-
-class SchemaName(str, Enum):
-    cistrome = "cistrome"
-    encode = "encode"
+from .common import SchemaName, user_errors
 
 
 def _reuse_specs(specs: list[str]) -> dict[str, Path]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from enum import Enum
 from typing import TypeVar
 
 import typer
 
 from ..errors import GeoscribeError
+from ..schema import SCHEMAS
 
 F = TypeVar("F", bound=Callable)
 
@@ -32,3 +34,7 @@ def user_errors(func: F) -> F:
             raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+#: the ``--schema`` choices of every verb, one per attribute set
+SchemaName = Enum("SchemaName", {name: name for name in SCHEMAS}, type=str)

@@ -9,12 +9,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
-from .common import user_errors
-
-
-class SchemaName(str, Enum):
-    cistrome = "cistrome"
-    encode = "encode"
+from .common import SchemaName, user_errors
 
 
 class Engine(str, Enum):

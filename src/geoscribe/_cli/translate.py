@@ -16,12 +16,7 @@ import typer
 from ..errors import InputError
 from ..schema import Record
 from ..text import Sample
-from .common import user_errors
-
-
-class SchemaName(str, Enum):
-    cistrome = "cistrome"
-    encode = "encode"
+from .common import SchemaName, user_errors
 
 
 class OutputFormat(str, Enum):
