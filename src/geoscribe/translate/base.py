@@ -33,6 +33,7 @@ METADATA_FILE = "metadata.json"
 
 # kind -> "module:Class", imported on demand so that light models do not pull torch.
 _REGISTRY: dict[str, str] = {
+    "hybrid": "geoscribe.translate.hybrid:HybridTranslator",
     "seq2seq": "geoscribe.translate.seq2seq:Seq2SeqTranslator",
     "causal-lm": "geoscribe.translate.causal_lm:CausalLMTranslator",
     "lstm": "geoscribe.translate.lstm:LSTMTranslator",

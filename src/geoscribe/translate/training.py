@@ -93,7 +93,7 @@ def train_model(
     model = cls(**{"schema": schema, "seed": seed, **(params or {})})
     out = Path(out)
     fit_kwargs: dict[str, Any] = {"dev": (split.dev_texts, split.dev_records), "progress": progress}
-    if kind == "seq2seq":
+    if kind in ("seq2seq", "hybrid"):
         fit_kwargs.update(checkpoint_dir=out / "checkpoint", log=log)
     model.fit(split.train_texts, split.train_records, **fit_kwargs)
     predicted = model.translate(split.dev_texts, progress=progress)

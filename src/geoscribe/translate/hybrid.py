@@ -1,0 +1,179 @@
+"""The default translator: the pointer seq2seq and the linear classifier, attribute by attribute.
+
+The two make different mistakes. The seq2seq copies names it has never seen
+(new factors, new cell lines) but is the weaker of the two at picking among
+values seen in training; the per-attribute linear SVM is strong exactly there
+and can never produce a new value. So, per attribute:
+
+1. the seq2seq value is snapped (:mod:`geoscribe.translate.snap`) onto a
+   training value or an input span when it is neither;
+2. a value the seq2seq found that is *not* among the training values of that
+   attribute is kept (only the seq2seq can be right there);
+3. otherwise the more confident of the two wins.
+
+On the seeded dev splits of the shared pairs this adds about 3 points of mean
+accuracy on Cistrome and 1 on ENCODE over either model alone (docs/translator.md).
+A saved hybrid is a directory holding both models (``seq2seq/``, ``linear/``).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from ..schema import NONE, Record
+from .base import Translator, check_fitted, data_hash, read_metadata, read_model_config, write_model_files
+from .baselines import LinearBaseline, check_pairs
+from .seq2seq import Seq2SeqTranslator
+from .snap import snap_value
+
+#: the linear part's defaults: stronger pruning than the baseline's keeps it small (~5 MB)
+LINEAR_DEFAULTS: dict[str, Any] = {"prune": 0.05}
+
+
+class HybridTranslator(Translator):
+    """Seq2seq + linear classifier, combined per attribute (see the module docstring).
+
+    ``seq2seq`` and ``linear`` are constructor overrides of the two parts;
+    ``epochs`` is the seq2seq's epoch cap (``geoscribe train --epochs``);
+    ``seq2seq_model`` names an already trained seq2seq directory to take
+    instead of training one (only the linear part is then fitted).
+    """
+
+    kind = "hybrid"
+
+    def __init__(
+        self,
+        *,
+        schema: str = "cistrome",
+        seq2seq: dict[str, Any] | None = None,
+        linear: dict[str, Any] | None = None,
+        seq2seq_model: str | None = None,
+        epochs: int | None = None,
+        snap: bool = True,
+        min_snap_score: float = 60.0,
+        seed: int = 0,
+    ) -> None:
+        self.schema = schema
+        self.seq2seq = seq2seq
+        self.linear = linear
+        self.seq2seq_model = seq2seq_model
+        self.epochs = epochs
+        self.snap = snap
+        self.min_snap_score = min_snap_score
+        self.seed = seed
+
+    # ------------------------------------------------------------------ parts
+    def _seq2seq_params(self) -> dict[str, Any]:
+        params = {"schema": self.schema, "seed": self.seed, **(self.seq2seq or {})}
+        if self.epochs is not None:
+            params["epochs"] = self.epochs
+        return params
+
+    def _linear_params(self) -> dict[str, Any]:
+        return {"schema": self.schema, "seed": self.seed, **LINEAR_DEFAULTS, **(self.linear or {})}
+
+    def fit(
+        self,
+        texts: Sequence[str],
+        records: Sequence[Record],
+        *,
+        dev: tuple[Sequence[str], Sequence[Record]] | None = None,
+        checkpoint_dir: str | Path | None = None,
+        progress: bool = False,
+        log: Any = None,
+    ) -> HybridTranslator:
+        """Train (or take) the seq2seq, then fit the linear part on the same pairs."""
+        texts, records = list(texts), list(records)
+        check_pairs(texts, records, self.schema_)
+        if self.seq2seq_model:
+            s2s = Seq2SeqTranslator.load(self.seq2seq_model)
+            if s2s.schema_.name != self.schema_.name:
+                raise ModelError(
+                    f"{self.seq2seq_model} translates to the {s2s.schema} set, not {self.schema}."
+                )
+            if log:
+                log(f"seq2seq: taken from {self.seq2seq_model}")
+        else:
+            s2s = Seq2SeqTranslator(**self._seq2seq_params()).fit(
+                texts, records, dev=dev, checkpoint_dir=checkpoint_dir, progress=progress, log=log
+            )
+        if log:
+            log("linear: fitting one SVM per attribute")
+        self.linear_ = LinearBaseline(**self._linear_params()).fit(texts, records, progress=progress)
+        self.seq2seq_ = s2s
+        self.data_hash_ = data_hash(texts, records)
+        return self
+
+    # ------------------------------------------------------------------ translation
+    def translate(self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> list[Record]:
+        """Translate with both parts and keep, per attribute, the value the rules pick."""
+        check_fitted(self)
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        from_s2s = self.seq2seq_.translate(texts, batch_size=batch_size, progress=progress)
+        from_linear = self.linear_.translate(texts)
+        return [self.combine(t, s, lin) for t, s, lin in zip(texts, from_s2s, from_linear)]
+
+    def combine(self, text: str, s2s: Record, linear: Record) -> Record:
+        """One record from the two parts' records of ``text`` (rules of the module docstring)."""
+        values, confidence = {}, {}
+        for attr in self.schema_.attributes:
+            known = self.linear_.classes_[attr]
+            value, conf = s2s.values[attr], s2s.confidence.get(attr, 0.0)
+            if self.snap:
+                value = snap_value(text, value, known, min_score=self.min_snap_score)
+            novel = value != NONE and value.lower() not in self._known_lower(attr)
+            lin_conf = linear.confidence.get(attr, 0.0)
+            if novel or conf >= lin_conf:
+                values[attr], confidence[attr] = value, conf
+            else:
+                values[attr], confidence[attr] = linear.values[attr], lin_conf
+        return Record(self.schema_, values, confidence)
+
+    def _known_lower(self, attr: str) -> set[str]:
+        cache = self.__dict__.setdefault("_known_cache", {})
+        if attr not in cache:
+            cache[attr] = {v.lower() for v in self.linear_.classes_[attr]}
+        return cache[attr]
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path: str | Path, *, metadata: dict[str, Any] | None = None) -> Path:
+        check_fitted(self)
+        path = Path(path)
+        for part in ("seq2seq", "linear"):
+            if (path / part).exists():
+                shutil.rmtree(path / part)
+        meta = {
+            "data_hash": self.data_hash_,
+            "seq2seq": {
+                "epochs_trained": getattr(self.seq2seq_, "epochs_trained_", None),
+                "best_dev_accuracy": getattr(self.seq2seq_, "best_dev_accuracy_", None),
+            },
+            **(metadata or {}),
+        }
+        path = write_model_files(self, path, metadata=meta)
+        self.seq2seq_.save(path / "seq2seq")
+        self.linear_.save(path / "linear")
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> HybridTranslator:
+        path = Path(path)
+        config = read_model_config(path)
+        if config["kind"] != cls.kind:
+            raise ModelError(f"{path} holds a {config['kind']!r} model, not {cls.kind!r}.")
+        try:
+            self = cls(**config["params"])
+        except TypeError as exc:
+            raise ModelError(f"{path}/config.json has bad params ({exc}); re-save the model.") from None
+        self.seq2seq_ = Seq2SeqTranslator.load(path / "seq2seq")
+        self.linear_ = LinearBaseline.load(path / "linear")
+        for part in (self.seq2seq_, self.linear_):
+            if part.schema_.name != self.schema_.name:
+                raise ModelError(f"{path}: its parts are not all of the {self.schema} set; re-save the model.")
+        self.data_hash_ = read_metadata(path).get("data_hash", "")
+        return self
+

@@ -1,0 +1,96 @@
+"""The hybrid translator: seq2seq + linear classifier, combined per attribute."""
+
+import shutil
+
+import pytest
+
+from geoscribe.errors import ModelError, NotFittedError
+from geoscribe.schema import Record, get_schema
+from geoscribe.translate import load_model
+from geoscribe.translate.hybrid import HybridTranslator
+
+from translate_support import tiny_pairs
+
+LINEAR = {"min_df": 1, "max_features": 5000}
+
+
+@pytest.fixture(scope="module")
+def hybrid(tiny_translator_dir):
+    texts, records = tiny_pairs()
+    return HybridTranslator(seq2seq_model=str(tiny_translator_dir), linear=LINEAR).fit(
+        texts[:140], records[:140]
+    )
+
+
+def rec(values, conf):
+    schema = get_schema("cistrome")
+    full = {a: values.get(a, "None") for a in schema.attributes}
+    return Record(schema, full, {a: conf.get(a, 0.5) for a in schema.attributes})
+
+
+def test_init_stores_params_only():
+    model = HybridTranslator(schema="encode", epochs=3)
+    assert model.get_params()["epochs"] == 3 and model._seq2seq_params()["epochs"] == 3
+    assert not [k for k in vars(model) if k.endswith("_")]
+    with pytest.raises(NotFittedError):
+        model.translate(["x"])
+
+
+def test_more_confident_part_wins_among_known_values(hybrid):
+    known_cell = hybrid.linear_.classes_["Cell Line"][-1]
+    other_cell = hybrid.linear_.classes_["Cell Line"][0]
+    s2s = rec({"Cell Line": known_cell}, {"Cell Line": 0.4})
+    lin = rec({"Cell Line": other_cell}, {"Cell Line": 0.9})
+    assert hybrid.combine("text", s2s, lin)["Cell Line"] == other_cell
+    s2s = rec({"Cell Line": known_cell}, {"Cell Line": 0.95})
+    out = hybrid.combine("text", s2s, lin)
+    assert out["Cell Line"] == known_cell and out.confidence["Cell Line"] == 0.95
+
+
+def test_a_new_value_found_by_the_seq2seq_is_kept_even_when_unsure(hybrid):
+    text = "Title: ChIP of ZNF999X in NEWCELL-1 - Characteristics: antibody: ZNF999X"
+    s2s = rec({"Factor": "ZNF999X"}, {"Factor": 0.1})
+    lin = rec({"Factor": hybrid.linear_.classes_["Factor"][0]}, {"Factor": 0.99})
+    assert hybrid.combine(text, s2s, lin)["Factor"] == "ZNF999X"
+
+
+def test_a_broken_copy_is_snapped_before_combining(hybrid):
+    text = "Title: ChIP of ZNF999X in NEWCELL-1 - Characteristics: antibody: ZNF999X"
+    s2s = rec({"Factor": "ZNF99"}, {"Factor": 0.1})
+    lin = rec({}, {"Factor": 0.99})
+    assert hybrid.combine(text, s2s, lin)["Factor"] == "ZNF999X"
+    hybrid_nosnap = HybridTranslator(snap=False)
+    hybrid_nosnap.linear_, hybrid_nosnap.seq2seq_ = hybrid.linear_, hybrid.seq2seq_
+    assert hybrid_nosnap.combine(text, s2s, lin)["Factor"] == "ZNF99"
+
+
+def test_translates_well_formed_records_and_round_trips(hybrid, tmp_path):
+    texts, records = tiny_pairs()
+    predicted = hybrid.translate(texts[140:] + ["", "\x00\xff garbage"])
+    schema = get_schema("cistrome")
+    for r in predicted:
+        assert list(r.values) == list(schema.attributes)
+        assert all(0.0 <= r.confidence[a] <= 1.0 for a in schema.attributes)
+    correct = sum(p["Cell Line"].lower() == g["Cell Line"].lower()
+                  for p, g in zip(predicted, records[140:]))
+    assert correct >= 0.8 * len(records[140:])
+    path = hybrid.save(tmp_path / "hybrid")
+    assert (path / "seq2seq" / "model.safetensors").is_file() and (path / "linear").is_dir()
+    again = load_model(path)
+    assert isinstance(again, HybridTranslator)
+    assert [r.values for r in again.translate(texts[140:])] == [r.values for r in predicted[:-2]]
+
+
+def test_missing_part_is_a_clear_model_error(hybrid, tmp_path):
+    path = hybrid.save(tmp_path / "hybrid")
+    shutil.rmtree(path / "linear")
+    with pytest.raises(ModelError, match="linear"):
+        load_model(path)
+
+
+def test_seq2seq_of_another_set_is_refused(tiny_translator_dir):
+    texts, _ = tiny_pairs()
+    encode = get_schema("encode")
+    records = [Record(encode, {a: "None" for a in encode.attributes}) for _ in texts[:5]]
+    with pytest.raises(ModelError, match="cistrome"):
+        HybridTranslator(schema="encode", seq2seq_model=str(tiny_translator_dir)).fit(texts[:5], records)
