@@ -58,6 +58,7 @@ def main() -> None:
     ap.add_argument("--schema", default="cistrome", choices=["cistrome", "encode"])
     ap.add_argument("--model", help="model directory (default: the bundled one, trained on this split)")
     ap.add_argument("--train", metavar="DIR", help="train a new model into DIR on the split first")
+    ap.add_argument("--kind", default="hybrid", help="model kind for --train (default: hybrid, the bundled kind)")
     ap.add_argument("--batch-size", type=int, default=64)
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--proxy-samples", type=int, default=32, help="samples decoded by the GPT-2 proxy")
@@ -70,7 +71,8 @@ def main() -> None:
     texts, records = read_training_pairs(pairs, args.schema)
     split = split_pairs(texts, records, dev_fraction=0.1, seed=0)
     if args.train:
-        model, _ = train_model(pairs, args.train, schema=args.schema, progress=True, log=print)
+        model, _ = train_model(pairs, args.train, schema=args.schema, kind=args.kind,
+                               progress=True, log=print)
     else:
         model = load_model(args.model or default_model_path(args.schema))
     print(f"{args.schema}: {len(split.train_texts)} train / {len(split.dev_texts)} dev pairs, "
@@ -87,13 +89,14 @@ def main() -> None:
     # the GPT-2 proxy: same inputs (our token ids), as many new tokens as our rendered outputs have
     rng = np.random.default_rng(0)
     idx = rng.choice(len(split.dev_texts), size=min(args.proxy_samples, len(split.dev_texts)), replace=False)
-    src = model._encode_sources([split.dev_texts[i] for i in idx])
-    out_len = int(np.mean([len(model.tokenizer_.encode(split.dev_records[i].render()).ids) for i in idx]))
+    tokens_of = getattr(model, "seq2seq_", model)  # the hybrid's inputs are its seq2seq's
+    src = tokens_of._encode_sources([split.dev_texts[i] for i in idx])
+    out_len = int(np.mean([len(tokens_of.tokenizer_.encode(split.dev_records[i].render()).ids) for i in idx]))
     ours_same = throughput(lambda: model.translate([split.dev_texts[i] for i in idx], batch_size=args.proxy_batch), len(idx))
     proxy = gpt2_proxy_rate(src, out_len, args.proxy_batch)
     print("\n| measure | samples/s |\n|---|---:|")
-    print(f"| geoscribe seq2seq, dev set, batch {args.batch_size} | {rate:.1f} |")
-    print(f"| geoscribe seq2seq, proxy subset, batch {args.proxy_batch} | {ours_same:.1f} |")
+    print(f"| geoscribe {model.kind}, dev set, batch {args.batch_size} | {rate:.1f} |")
+    print(f"| geoscribe {model.kind}, proxy subset, batch {args.proxy_batch} | {ours_same:.1f} |")
     print(f"| GPT-2 small proxy (random weights, {out_len} new tokens), batch {args.proxy_batch} | {proxy:.2f} |")
     print(f"\nspeed ratio (same subset, same batch): {ours_same / proxy:.1f}x")
     print(f"mean accuracy {report.overall.accuracy:.4f}, weighted precision {report.overall.precision:.4f}, "

@@ -33,7 +33,9 @@ from .schema import Record, get_schema
 
 #: kinds the report treats as the cheap references, and as neural models
 BASELINE_KINDS = ("linear", "nearest")
-NEURAL_KINDS = ("seq2seq", "lstm", "classifier", "causal-lm")
+NEURAL_KINDS = ("hybrid", "seq2seq", "lstm", "classifier", "causal-lm")
+#: kinds bundled in models/, reused when trained on exactly the benchmark's training split
+BUNDLED_KINDS = ("hybrid", "seq2seq")
 
 
 @dataclass
@@ -116,11 +118,13 @@ def run_benchmark(
     names = list(dict.fromkeys([*models, *reuse]))
     if not names:
         raise InputError("no models to benchmark; name at least one with --models.")
-    if reuse_bundled and "seq2seq" in names and "seq2seq" not in reuse:
-        bundled = default_model_path(schema)
+    for kind in BUNDLED_KINDS if reuse_bundled else ():
+        if kind not in names or kind in reuse:
+            continue
+        bundled = default_model_path(schema, kind)
         if read_metadata(bundled).get("data_hash") == train_hash:
-            reuse["seq2seq"] = bundled
-            log(f"seq2seq: reusing the bundled {bundled} (trained on this exact training split)")
+            reuse[kind] = bundled
+            log(f"{kind}: reusing the bundled {bundled} (trained on this exact training split)")
     for name in names:  # fail before hours of training, not after
         if name not in reuse:
             model_class(name)

@@ -134,7 +134,7 @@ def train(
     schema: SchemaName = typer.Option(..., "--schema", "-s", help="Attribute set."),
     data: Path = typer.Option(..., "--data", "-d", help="Pairs CSV/JSONL with input,output columns."),
     out: Path = typer.Option(..., "--out", "-o", help="Model directory to write (resumes from out/checkpoint)."),
-    kind: str = typer.Option("seq2seq", "--kind", help="Model kind: seq2seq, lstm, classifier, linear, nearest."),
+    kind: str = typer.Option("seq2seq", "--kind", help="Model kind: hybrid (the bundled kind), seq2seq, lstm, classifier, linear, nearest, causal-lm."),
     epochs: int | None = typer.Option(None, "--epochs", min=1, help="Maximum epochs (early stopping on dev accuracy)."),
     dev_fraction: float = typer.Option(0.1, "--dev-fraction", help="Held-out share for early stopping and the report."),
     seed: int = typer.Option(0, "--seed", help="Seed of the split, initialisation and shuffling."),

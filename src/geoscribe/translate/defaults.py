@@ -12,14 +12,14 @@ from ..schema import Record, get_schema
 from ..text import Sample, TextFormat, format_sample
 from .base import Translator, load_model
 
-#: how ``models/`` names the bundled default of each attribute set
-DEFAULT_MODEL_NAMES = {"cistrome": "cistrome-seq2seq", "encode": "encode-seq2seq"}
+#: the kind of the bundled default model; ``models/<schema>-<kind>`` holds each bundled model
+DEFAULT_KIND = "hybrid"
 
 
-def default_model_path(schema: str) -> Path:
-    """Directory of the bundled default model for ``schema``."""
+def default_model_path(schema: str, kind: str = DEFAULT_KIND) -> Path:
+    """Directory of the bundled ``kind`` model for ``schema`` (the default translator unless named)."""
     schema = get_schema(schema).name
-    return models_dir() / DEFAULT_MODEL_NAMES[schema]
+    return models_dir() / f"{schema}-{kind}"
 
 
 _LOADED: dict[str, Translator] = {}
