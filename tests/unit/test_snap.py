@@ -9,6 +9,7 @@ def test_input_spans_are_runs_of_words():
     spans = input_spans("cell line: MCF-7; antibody: ESR1", max_words=2)
     assert {"MCF-7", "ESR1", "line MCF-7", "MCF-7 antibody"} <= spans
     assert "cell line MCF-7" not in spans  # three words
+    assert "K562" in input_spans("ChIP-seq in K562") and "in K562" not in input_spans("ChIP-seq in K562")
 
 
 def test_value_stopped_one_piece_early_is_extended_to_its_word():
@@ -38,6 +39,10 @@ def test_glued_fragments_snap_to_the_closest_span():
     assert snap_value("cell-line: HBG3; agent: RA", "HBG8", known={"CTCF"}) == "HBG3"
     # training values are candidates too, scored alike: the closest wins, wherever it comes from
     assert snap_value("cell line: A549; GATA3", "HeLa-549", known={"HeLa"}) == "HeLa"
+
+
+def test_a_stop_word_span_is_never_the_snapped_value():
+    assert snap_value("HNRNPK ChIP-seq in K562", "HNP K562", known={"CTCF"}) == "K562"
 
 
 def test_nothing_close_keeps_the_value():

@@ -23,13 +23,17 @@ WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-._/+]*[A-Za-z0-9])?")
 
 
 def input_spans(text: str, max_words: int = 3) -> set[str]:
-    """Runs of 1 to ``max_words`` consecutive words of ``text``, joined by one space."""
+    """Runs of 1 to ``max_words`` consecutive words of ``text``, joined by one space;
+    runs holding an English stop word (``in K562``) are not names and are left out."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
     words = WORD.findall(text)
+    stop = [w.lower() in ENGLISH_STOP_WORDS for w in words]
     return {
         " ".join(words[i : i + k])
         for i in range(len(words))
         for k in range(1, max_words + 1)
-        if i + k <= len(words)
+        if i + k <= len(words) and not any(stop[i : i + k])
     }
 
 
