@@ -313,8 +313,10 @@ def _verdict(result: BenchmarkResult, b: ModelRun, n: ModelRun) -> str:
         other = n.report.splits.get(key)
         for g, grp in split.groups.items():
             x, y = grp.overall.accuracy, other.groups[g].overall.accuracy if other and g in other.groups else None
-            line = f"{_GROUPS.get(g, g)} (n={grp.n}: {x:.3f} vs {y:.3f})" if x is not None else ""
-            if grp.n and y is not None and x > y and line not in groups:  # "none" is in two splits
+            if not (grp.n and x is not None and y is not None and x > y):
+                continue
+            line = f"{_GROUPS.get(g, g)} (n={grp.n}: {x:.3f} vs {y:.3f})"
+            if line not in groups:  # the "none" group is in two splits
                 groups.append(line)
     if groups:
         part += f" {b.name} also scores higher on {'; '.join(groups)}."

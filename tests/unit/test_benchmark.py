@@ -164,3 +164,20 @@ def test_a_small_lstm_reports_its_epochs_and_a_verdict(tiny):
     else:
         winner, loser = ("nearest", "lstm") if acc["nearest"] > acc["lstm"] else ("lstm", "nearest")
         assert f"**{winner} beats {loser}** on mean accuracy: {acc[winner]:.3f} vs {acc[loser]:.3f}" in line
+
+
+def test_verdict_names_a_group_shared_by_two_splits_once():
+    """The 'none' group is in the present/absent and the seen/unseen splits: listed once."""
+    gold = [parse(f"Cell Line: K562 - Cell Type: None - Tissue Type: Blood - Factor: F{i % 4}", "cistrome")
+            for i in range(40)]
+    wrong = [parse(f"Cell Line: K562 - Cell Type: X - Tissue Type: Blood - Factor: F{i % 4}", "cistrome")
+             for i in range(40)]
+    texts = [f"K562 F{i % 4} sample {i}" for i in range(40)]
+
+    def run(name, preds):
+        report = evaluate(gold, preds, inputs=texts, train_inputs=texts, train_records=gold)
+        return ModelRun(name, name, report, preds, translate_seconds=1.0, fit_seconds=1.0)
+
+    runs = {"nearest": run("nearest", gold), "seq2seq": run("seq2seq", wrong)}
+    (line,) = verdicts(BenchmarkResult("cistrome", "fake.csv", 0, 0.1, None, texts, gold, texts, gold, runs))
+    assert line.count("None gold values (n=40") == 1
