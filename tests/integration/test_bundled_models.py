@@ -28,3 +28,4 @@ def test_bundled_encode_model_infers_donor_attributes_from_k562():
         pytest.skip("no bundled ENCODE model")
     (rec,) = translate(["HNRNPK ChIP-seq in K562"], schema="encode")
     assert rec["Biosample term name"] == "K562" and rec["Sex"] == "female" and rec["Age"] == "53"
+    assert rec["Target of assay"] == "HNRNPK"  # copied from the text, not a similar training value

@@ -47,6 +47,17 @@ def test_more_confident_part_wins_among_known_values(hybrid):
     assert out["Cell Line"] == known_cell and out.confidence["Cell Line"] == 0.95
 
 
+def test_a_verbatim_copy_beats_a_linear_value_absent_from_the_text(hybrid):
+    copied, other = [c for c in hybrid.linear_.classes_["Cell Line"] if c != "None"][:2]
+    text = f"Title: CTCF ChIP-seq in {copied} cells"
+    s2s = rec({"Cell Line": copied}, {"Cell Line": 0.2})
+    lin = rec({"Cell Line": other}, {"Cell Line": 0.99})
+    assert hybrid.combine(text, s2s, lin)["Cell Line"] == copied
+    # when the text holds both, confidence decides again
+    both = rec({"Cell Line": other}, {"Cell Line": 0.99})
+    assert hybrid.combine(f"{text} and {other}", s2s, both)["Cell Line"] == other
+
+
 def test_a_new_value_found_by_the_seq2seq_is_kept_even_when_unsure(hybrid):
     text = "Title: ChIP of ZNF999X in NEWCELL-1 - Characteristics: antibody: ZNF999X"
     s2s = rec({"Factor": "ZNF999X"}, {"Factor": 0.1})

@@ -1,6 +1,6 @@
 """Snapping decoded values onto training values or input spans."""
 
-from geoscribe.translate.snap import extend_to_word, input_spans, snap_value
+from geoscribe.translate.snap import extend_to_word, in_text, input_spans, snap_value
 
 TEXT = "Title: ChIP-seq of GFP-tagged ZBTB42 in HEK293 cells - Characteristics: antibody: HNRNPK"
 
@@ -47,3 +47,8 @@ def test_a_stop_word_span_is_never_the_snapped_value():
 
 def test_nothing_close_keeps_the_value():
     assert snap_value("cell line: A549", "QQQQQQQQ", known={"CTCF"}) == "QQQQQQQQ"
+
+
+def test_in_text_matches_whole_words_only():
+    assert in_text(TEXT, "hek293") and in_text(TEXT, "ZBTB42")
+    assert not in_text(TEXT, "ZBTB4") and not in_text(TEXT, "None") and not in_text(TEXT, "")

@@ -37,6 +37,14 @@ def input_spans(text: str, max_words: int = 3) -> set[str]:
     }
 
 
+def in_text(text: str, value: str) -> bool:
+    """True when ``value`` (not ``None``) occurs in ``text`` as whole words, ignoring case."""
+    if not value or value == NONE:
+        return False
+    pattern = r"(?<![A-Za-z0-9])" + re.escape(value.lower()) + r"(?![A-Za-z0-9])"
+    return re.search(pattern, text.lower()) is not None
+
+
 def extend_to_word(text: str, value: str) -> str:
     """``value`` grown to the end of its word when every occurrence in ``text`` is a word prefix.
 
