@@ -31,7 +31,7 @@ from ..schema import NONE, Record
 from .base import Translator, check_fitted, data_hash, read_metadata, read_model_config, write_model_files
 from .baselines import LinearBaseline, check_pairs
 from .seq2seq import Seq2SeqTranslator
-from .snap import in_text, snap_value
+from .snap import in_text, known_index, snap_value
 
 #: the linear part's defaults: stronger pruning than the baseline's keeps it small (~5 MB) and
 #: was as accurate on both dev splits; a sharper softmax made its confidences comparable to the seq2seq's
@@ -119,17 +119,25 @@ class HybridTranslator(Translator):
         texts = [t if isinstance(t, str) else "" for t in texts]
         from_s2s = self.seq2seq_.translate(texts, batch_size=batch_size, progress=progress)
         from_linear = self.linear_.translate(texts)
-        return [self.combine(t, s, lin) for t, s, lin in zip(texts, from_s2s, from_linear)]
+        known = self._known()
+        return [self.combine(t, s, lin, known=known) for t, s, lin in zip(texts, from_s2s, from_linear)]
 
-    def combine(self, text: str, s2s: Record, linear: Record) -> Record:
-        """One record from the two parts' records of ``text`` (rules of the module docstring)."""
+    def _known(self) -> dict[str, dict[str, str]]:
+        """Per attribute, the :func:`known_index` of the training values (the linear part's classes)."""
+        return {attr: known_index(self.linear_.classes_[attr]) for attr in self.schema_.attributes}
+
+    def combine(
+        self, text: str, s2s: Record, linear: Record, *, known: dict[str, dict[str, str]] | None = None
+    ) -> Record:
+        """One record from the two parts' records of ``text`` (rules of the module docstring).
+        ``known`` is :meth:`_known`, passed in by :meth:`translate` so that it is built once per call."""
+        known = known if known is not None else self._known()
         values, confidence = {}, {}
         for attr in self.schema_.attributes:
-            known = self.linear_.classes_[attr]
             value, conf = s2s.values[attr], s2s.confidence.get(attr, 0.0)
             if self.snap:
-                value = snap_value(text, value, known, min_score=self.min_snap_score)
-            novel = value != NONE and value.lower() not in self._known_lower(attr)
+                value = snap_value(text, value, known[attr], min_score=self.min_snap_score)
+            novel = value != NONE and value.lower() not in known[attr]
             lin_conf = linear.confidence.get(attr, 0.0)
             copied = in_text(text, value) and not in_text(text, linear.values[attr])
             if novel or copied or conf >= lin_conf:
@@ -137,12 +145,6 @@ class HybridTranslator(Translator):
             else:
                 values[attr], confidence[attr] = linear.values[attr], lin_conf
         return Record(self.schema_, values, confidence)
-
-    def _known_lower(self, attr: str) -> set[str]:
-        cache = self.__dict__.setdefault("_known_cache", {})
-        if attr not in cache:
-            cache[attr] = {v.lower() for v in self.linear_.classes_[attr]}
-        return cache[attr]
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path, *, metadata: dict[str, Any] | None = None) -> Path:
