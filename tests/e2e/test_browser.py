@@ -4,7 +4,7 @@ pasted text, run a faceted search, save a screenshot.
 
 ``scripts/ci_browser_deps.sh`` installs the browser; without it the test skips.
 Set ``GEOSCRIBE_SCREENSHOT=PATH`` to keep a copy of the screenshot, and
-``GEOSCRIBE_SERVE_MODEL=DIR`` to serve another cistrome model than the tiny one.
+``GEOSCRIBE_SERVE_MODEL=DIR`` to serve another cistrome model than the bundled one.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from serve_support import make_store_db, pairs, tiny_translator  # noqa: E402
 
+from geoscribe.translate import default_model_path  # noqa: E402
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -46,10 +48,14 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The CLI's server over a 40-sample store and a tiny saved model; yields its base URL."""
+    """The CLI's server over a 40-sample store and the bundled Cistrome model (a tiny one
+    trained here if the checkout has none); yields its base URL and whether it is bundled."""
     tmp = tmp_path_factory.mktemp("browser")
     db = make_store_db(tmp / "store.duckdb")
-    model_dir = os.environ.get("GEOSCRIBE_SERVE_MODEL") or tiny_translator().save(tmp / "tiny-model")
+    model_dir = os.environ.get("GEOSCRIBE_SERVE_MODEL")
+    bundled = model_dir is None and default_model_path("cistrome").is_dir()
+    if model_dir is None:
+        model_dir = default_model_path("cistrome") if bundled else tiny_translator().save(tmp / "tiny-model")
     port = _free_port()
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     cmd = [sys.executable, "-c", "from geoscribe.cli import app; app()", "serve", "--db", str(db),
@@ -70,7 +76,7 @@ def server(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail("server did not answer /health within 120 s")
             time.sleep(0.3)
-        yield url
+        yield url, bundled
     finally:
         proc.terminate()
         try:
@@ -103,6 +109,7 @@ def _text_is(driver, element_id: str, predicate, timeout: float = 30) -> str:
 
 
 def test_browser_translate_and_faceted_search(server, browser, tmp_path):
+    server, bundled = server
     browser.get(server + "/")
     _text_is(browser, "db-info", lambda t: t == "40 samples")
 
@@ -115,6 +122,8 @@ def test_browser_translate_and_faceted_search(server, browser, tmp_path):
     WebDriverWait(browser, 60).until(EC.visibility_of_element_located((By.ID, "translate-table")))
     output = _text_is(browser, "translate-output", lambda t: t.startswith("Cell Line:"))
     assert " - Cell Type: " in output and " - Factor: " in output
+    if bundled:  # "Title: K562 cells ChIP-seq CTCF - Source: bone marrow - ..."
+        assert output.startswith("Cell Line: K562 - ") and output.endswith(" - Factor: CTCF")
     rows = browser.find_elements(By.CSS_SELECTOR, "#translate-table tbody tr")
     assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == ["Cell Line", "Cell Type", "Tissue Type", "Factor"]
     for row in rows:  # a confidence in [0, 1] per attribute
