@@ -9,6 +9,7 @@ for callers that know what they hold. Nothing here imports torch.
 from ._read import FORMATS, detect_format, read_samples, supported_files
 from .geo_soft import read_series_matrix, read_soft
 from .geometadb import read_geometadb
+from .metasra import read_metasra
 from .miniml import read_miniml
 from .tables import EXPORT_COLUMNS, export_row, read_jsonl, read_table, write_samples
 
@@ -19,6 +20,7 @@ __all__ = [
     "export_row",
     "read_geometadb",
     "read_jsonl",
+    "read_metasra",
     "read_miniml",
     "read_samples",
     "read_series_matrix",

@@ -103,9 +103,12 @@ def reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def guarded(path: Path, samples: Iterable[Sample], *, what: str) -> Iterator[Sample]:
+def guarded(
+    path: Path, samples: Iterable[Sample], *, what: str, allow_empty: bool = False
+) -> Iterator[Sample]:
     """Yield from a reader, turning damage into one-line InputErrors that name the file
-    and say how many samples came before; an empty result is an error too."""
+    and say how many samples came before; an empty result is an error too, unless the
+    format can hold no samples on purpose (``allow_empty``)."""
     n = 0
     try:
         for sample in samples:
@@ -118,7 +121,7 @@ def guarded(path: Path, samples: Iterable[Sample], *, what: str) -> Iterator[Sam
             f"{path}: {reason(exc)} after {n} sample{'s' if n != 1 else ''}; "
             "re-download or repair the file"
         ) from None
-    if n == 0:
+    if n == 0 and not allow_empty:
         raise InputError(f"{path}: no samples found in this {what}")
 
 

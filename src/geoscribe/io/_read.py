@@ -10,6 +10,7 @@ from ..text import Sample
 from ._common import SQLITE_MAGIC, decode, head, looks_binary
 from .geo_soft import read_series_matrix, read_soft
 from .geometadb import read_geometadb
+from .metasra import looks_like_metasra, read_metasra
 from .miniml import read_miniml
 from .tables import read_jsonl, read_table
 
@@ -21,13 +22,14 @@ READERS: dict[str, Callable[[Path], Iterator[Sample]]] = {
     "csv": lambda p: read_table(p, delimiter=","),
     "tsv": lambda p: read_table(p, delimiter="\t"),
     "jsonl": read_jsonl,
+    "metasra": read_metasra,
 }
 FORMATS = tuple(READERS)
 
 # Suffixes (before an optional .gz) of the files a folder read picks up.
 SUFFIXES = (
     ".soft", ".txt", ".xml", ".sqlite", ".sqlite3", ".db",
-    ".csv", ".tsv", ".tab", ".jsonl", ".ndjson",
+    ".csv", ".tsv", ".tab", ".jsonl", ".ndjson", ".json",
 )  # fmt: skip
 
 ErrorHandler = Callable[[Path, InputError], None]
@@ -84,6 +86,8 @@ def detect_format(path: str | Path) -> str:
     if first.startswith("!"):
         key = first.split("=", 1)[0]
         return "matrix" if "\t" in key else "soft"
+    if looks_like_metasra(first):
+        return "metasra"
     if first.startswith("{"):
         return "jsonl"
     if suffix in (".csv", ".tsv", ".tab", ".jsonl", ".ndjson"):
