@@ -108,3 +108,23 @@ def test_cli_build_and_error(test_data, tmp_path):
     assert "GPL9999\t2 series\t10 dims" in res.output and (tmp_path / "GPL9999.npz").is_file()
     res = runner.invoke(app, ["textomics", "vec2text", str(tmp_path / "missing.json"), "--model", "nn"])
     assert res.exit_code == 1 and "Error:" in res.output and "geoscribe textomics build" in res.output
+
+
+def test_greedy_decode_never_emits_banned_tokens():
+    """A decoder that prefers [UNK], then [BOS], then EOS still writes real words, and
+    not before min_len tokens stops."""
+    import torch
+
+    from geoscribe.textomics._nets import greedy_decode
+
+    class Fake(torch.nn.Module):
+        def logprobs(self, ctx, seq):
+            scores = torch.tensor([0.0, 9.0, 8.0, 7.0, 1.0, 1.5, 2.0, 2.5])  # pad unk bos eos w4..w7
+            return torch.log_softmax(scores, -1).repeat(seq.shape[0], seq.shape[1], 1)
+
+    out = greedy_decode(Fake(), (torch.zeros(2, 1),), bos=2, eos=3, max_len=10, min_len=4, no_repeat=0, banned=(1,))
+    assert out == [[7, 7, 7, 7], [7, 7, 7, 7]]  # eos allowed once 4 tokens are written
+    out = greedy_decode(Fake(), (torch.zeros(1, 1),), bos=2, eos=3, max_len=12, min_len=6, no_repeat=2, banned=(1,))
+    bigrams = list(zip(out[0], out[0][1:]))
+    assert 1 not in out[0] and 2 not in out[0] and len(out[0]) >= 6
+    assert len(bigrams) == len(set(bigrams))  # no bigram twice

@@ -136,25 +136,27 @@ class KNNVec2TextNet(nn.Module):
 
 @torch.no_grad()
 def greedy_decode(net: nn.Module, ctx, *, bos: int, eos: int, max_len: int, min_len: int = 0,
-                  no_repeat: int = 3) -> list[list[int]]:
-    """Greedy decoding that never repeats an n-gram of size ``no_repeat`` (small models loop otherwise)
-    and does not stop before ``min_len`` tokens (BLEU's brevity penalty punishes short outputs)."""
+                  no_repeat: int = 3, banned: tuple[int, ...] = ()) -> list[list[int]]:
+    """Greedy decoding that never repeats an n-gram of size ``no_repeat`` (small models loop otherwise),
+    does not stop before ``min_len`` tokens (BLEU's brevity penalty punishes short outputs) and never
+    emits padding, ``bos`` or the ids in ``banned`` (the unknown-word token: it is the most frequent
+    target of a word-level vocabulary, and a generated "[UNK]" can never match a reference)."""
     b = ctx[0].shape[0]
     seq = torch.full((b, 1), bos, dtype=torch.long)
     done = torch.zeros(b, dtype=torch.bool)
     for _ in range(max_len):
         logits = net.logprobs(ctx, seq)[:, -1]  # (b, vocab)
-        logits[:, 0] = -float("inf")
+        logits[:, [0, bos, *banned]] = -float("inf")
         if seq.shape[1] <= min_len:
             logits[:, eos] = -float("inf")
         if no_repeat and seq.shape[1] >= no_repeat:
             rows = seq.tolist()
             for i, r in enumerate(rows):
                 prefix = tuple(r[-(no_repeat - 1):])
-                banned = [r[j + no_repeat - 1] for j in range(len(r) - no_repeat + 1)
-                          if tuple(r[j : j + no_repeat - 1]) == prefix]
-                if banned:
-                    logits[i, banned] = -float("inf")
+                repeats = [r[j + no_repeat - 1] for j in range(len(r) - no_repeat + 1)
+                           if tuple(r[j : j + no_repeat - 1]) == prefix]
+                if repeats:
+                    logits[i, repeats] = -float("inf")
         nxt = logits.argmax(-1)
         nxt[done] = 0
         seq = torch.cat([seq, nxt[:, None]], 1)

@@ -183,7 +183,8 @@ class _NeuralVec2Text:
             for s in range(0, len(x), batch_size):
                 rows = np.arange(s, min(s + batch_size, len(x)))
                 ctx = self.net_.prepare(*self._inputs(x, rows, training=False))
-                ids = greedy_decode(self.net_, ctx, bos=BOS, eos=EOS, max_len=self.max_len, min_len=self.max_len // 2)
+                ids = greedy_decode(self.net_, ctx, bos=BOS, eos=EOS, max_len=self.max_len, min_len=self.max_len // 2,
+                                    banned=(UNK,))
                 out += [self.tokenizer_.decode(r) for r in ids]
         return out
 
