@@ -131,15 +131,18 @@ class Seq2SeqTranslator(Translator):
         return out
 
     @staticmethod
-    def _pad(seqs: Sequence[Sequence[int]], pad: int = 0) -> torch.Tensor:
-        width = max(len(s) for s in seqs)
+    def _pad(seqs: Sequence[Sequence[int]], pad: int = 0, multiple: int = 1) -> torch.Tensor:
+        width = -(-max(len(s) for s in seqs) // multiple) * multiple
         out = torch.full((len(seqs), width), pad, dtype=torch.long)
         for i, s in enumerate(seqs):
             out[i, : len(s)] = torch.tensor(s, dtype=torch.long)
         return out
 
     def _batch(self, src: list[list[int]], tgt: list[list[list[int]]] | None = None):
-        s = self._pad(src)
+        # At inference the source width is rounded up to a multiple of 16: far fewer
+        # distinct tensor shapes, so oneDNN's per-shape kernel cache and the allocator
+        # stop growing over a long run (measured: +0.8 GB over 10k GEO samples before).
+        s = self._pad(src, multiple=1 if tgt is not None else 16)
         mask = (s != 0).long()
         if tgt is None:
             return s, mask
