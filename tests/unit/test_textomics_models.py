@@ -65,6 +65,10 @@ def test_neural_vec2text_contract(cls, tmp_path):
     assert m.fit(x[:30], SUMMARIES[:30]) is m
     out = m.generate(x[30:])
     assert len(out) == 10 and all(isinstance(s, str) for s in out)
+    lengths = sorted(min(len(m.tokenizer_.encode(t).ids), 16) for t in SUMMARIES[:30])
+    assert m.generation_min_len() == int(np.median(lengths))  # default: the median training length
+    assert all(len(m.tokenizer_.encode(t).ids) >= m.generation_min_len() for t in out)
+    assert "[UNK]" not in " ".join(out)
     assert load_vec2text(m.save(tmp_path / "m")).generate(x[30:]) == out
 
 

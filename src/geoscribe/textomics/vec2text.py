@@ -178,15 +178,26 @@ class _NeuralVec2Text:
 
         check_fitted(self)
         x = _check_xy(vectors)
+        min_len = self.generation_min_len()
         out: list[str] = []
         with torch.no_grad():
             for s in range(0, len(x), batch_size):
                 rows = np.arange(s, min(s + batch_size, len(x)))
                 ctx = self.net_.prepare(*self._inputs(x, rows, training=False))
-                ids = greedy_decode(self.net_, ctx, bos=BOS, eos=EOS, max_len=self.max_len, min_len=self.max_len // 2,
+                ids = greedy_decode(self.net_, ctx, bos=BOS, eos=EOS, max_len=self.max_len, min_len=min_len,
                                     banned=(UNK,))
                 out += [self.tokenizer_.decode(r) for r in ids]
         return out
+
+    def generation_min_len(self) -> int:
+        """Tokens written before the end token is allowed: ``min_len``, or by default the
+        median length of the training summaries. BLEU's brevity penalty costs
+        ``exp(1 - ref/hyp)`` for a short output, so a summary-length output matters more
+        than anything a small decoder learns about when to stop."""
+        if self.min_len is not None:
+            return min(self.min_len, self.max_len)
+        lengths = (self.train_ids_ != PAD).sum(1) - 1  # without the EOS
+        return int(np.median(lengths))
 
     def save(self, path: str | Path) -> Path:
         from safetensors.torch import save_model
@@ -225,10 +236,10 @@ class MLPVec2Text(_NeuralVec2Text):
     kind: ClassVar[str] = "textomics-mlp"
 
     def __init__(self, *, d_model: int = 128, n_layers: int = 2, n_heads: int = 4, n_memory: int = 4,
-                 max_len: int = 64, vocab_size: int = 4000, dropout: float = 0.1, epochs: int = 12,
-                 batch_size: int = 32, lr: float = 1e-3, seed: int = 0) -> None:
+                 max_len: int = 96, min_len: int | None = None, vocab_size: int = 4000, dropout: float = 0.1,
+                 epochs: int = 12, batch_size: int = 32, lr: float = 1e-3, seed: int = 0) -> None:
         self.d_model, self.n_layers, self.n_heads, self.n_memory = d_model, n_layers, n_heads, n_memory
-        self.max_len, self.vocab_size, self.dropout = max_len, vocab_size, dropout
+        self.max_len, self.min_len, self.vocab_size, self.dropout = max_len, min_len, vocab_size, dropout
         self.epochs, self.batch_size, self.lr, self.seed = epochs, batch_size, lr, seed
 
     def _build(self, in_dim, vocab):
@@ -257,11 +268,12 @@ class KNNVec2Text(_NeuralVec2Text):
     kind: ClassVar[str] = "textomics-knn"
 
     def __init__(self, *, k: int = 4, temperature: float = 0.1, copy: bool = True, d_model: int = 128,
-                 n_layers: int = 2, n_heads: int = 4, max_len: int = 64, vocab_size: int = 4000, dropout: float = 0.1,
-                 epochs: int = 12, batch_size: int = 32, lr: float = 1e-3, seed: int = 0) -> None:
+                 n_layers: int = 2, n_heads: int = 4, max_len: int = 96, min_len: int | None = None,
+                 vocab_size: int = 4000, dropout: float = 0.1, epochs: int = 12, batch_size: int = 32,
+                 lr: float = 1e-3, seed: int = 0) -> None:
         self.k, self.temperature, self.copy = k, temperature, copy
         self.d_model, self.n_layers, self.n_heads = d_model, n_layers, n_heads
-        self.max_len, self.vocab_size, self.dropout = max_len, vocab_size, dropout
+        self.max_len, self.min_len, self.vocab_size, self.dropout = max_len, min_len, vocab_size, dropout
         self.epochs, self.batch_size, self.lr, self.seed = epochs, batch_size, lr, seed
 
     def _build(self, in_dim, vocab):
