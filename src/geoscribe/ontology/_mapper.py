@@ -9,6 +9,8 @@ identifier. ``None`` and placeholders such as ``unknown`` stay unmapped.
 
 from __future__ import annotations
 
+import bisect
+
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -196,19 +198,34 @@ class TermMapper:
 
         choices = self._choices.get(ontologies)
         if choices is None:  # names processed once per ontology set, not once per query
-            names = sorted({n for o in ontologies if o not in ("NCBITaxon", "CVCL") for n in self.index.names(o)})
-            choices = ([utils.default_process(n) for n in names], names)
+            names = {n for o in ontologies if o not in ("NCBITaxon", "CVCL") for n in self.index.names(o)}
+            keyed = sorted((len(_sorted_tokens(p)), p, n) for n in names for p in [utils.default_process(n)])
+            choices = ([k[0] for k in keyed], [k[1] for k in keyed], [k[2] for k in keyed])
             self._choices[ontologies] = choices
+        query = utils.default_process(fold(value))
+        # token_sort_ratio = 100 * (1 - indel / (l1 + l2)) and indel >= |l1 - l2|, so a
+        # name can reach the cutoff c only if its length is within l * c / (200 - c) and
+        # l * (200 - c) / c: scoring that window alone gives the same best score.
+        n = len(_sorted_tokens(query))
+        lo = bisect.bisect_left(choices[0], n * FUZZY_CUTOFF / (200 - FUZZY_CUTOFF))
+        hi = bisect.bisect_right(choices[0], n * (200 - FUZZY_CUTOFF) / FUZZY_CUTOFF)
         hit = process.extractOne(
-            utils.default_process(fold(value)), choices[0],
+            query, choices[1][lo:hi],
             scorer=fuzz.token_sort_ratio, processor=None, score_cutoff=FUZZY_CUTOFF,
         )  # fmt: skip
+        if hit is not None:
+            hit = (hit[0], hit[1], hit[2] + lo)
         if hit is None:
             return None
         _, ratio, i = hit
-        name = choices[1][i]
+        name = choices[2][i]
         found = self._best(name, ontologies, "HUMAN", exact_ok=True, attribute=attribute)
         if found is None:
             return None
         m = found[1]
         return Match(m.curie, m.label, m.ontology, m.matched, "fuzzy", round(ratio / 100 * 0.85, 3))
+
+
+def _sorted_tokens(text: str) -> str:
+    """The string token_sort_ratio compares: whitespace tokens, sorted, joined by one space."""
+    return " ".join(sorted(text.split()))
