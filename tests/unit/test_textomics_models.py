@@ -132,3 +132,23 @@ def test_greedy_decode_never_emits_banned_tokens():
     bigrams = list(zip(out[0], out[0][1:]))
     assert 1 not in out[0] and 2 not in out[0] and len(out[0]) >= 6
     assert len(bigrams) == len(set(bigrams))  # no bigram twice
+
+
+def test_knn_count_budget_caps_tokens_by_neighbour_counts():
+    """With the budget on, no token appears more often than in the neighbour summary
+    that uses it most (or once, for a token no neighbour uses)."""
+    import torch
+    from collections import Counter
+
+    torch.set_num_threads(1)
+    x = simulate_platform(SUMMARIES, n_features=20, n_programmes=4).vectors
+    m = KNNVec2Text(d_model=16, n_layers=1, n_heads=2, epochs=1, max_len=16).fit(x[:30], SUMMARIES[:30])
+    idx, _ = m.neighbours(x[30:])
+    for out, nbrs in zip(m.generate(x[30:]), idx):
+        caps = Counter()
+        for j in nbrs:
+            caps |= Counter(t for t in m.train_ids_[j].tolist() if t > 3)  # max count per token
+        for tok, n in Counter(m.tokenizer_.encode(out).ids).items():
+            assert n <= max(caps.get(tok, 0), 1)
+    m.count_budget = False
+    assert m._budget(m._inputs(x[30:], np.arange(10), training=False)) is None

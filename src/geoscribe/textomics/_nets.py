@@ -85,6 +85,9 @@ class KNNVec2TextNet(nn.Module):
             self.copy_q = nn.Linear(2 * d_model, d_model)
             self.copy_k = nn.Linear(2 * d_model, d_model)
             self.gate = nn.Linear(d_model, 1)
+            # an explicit induction feature: a neighbour position whose previous token is
+            # the token just written gets this (learned) bonus, so spans continue from step 1
+            self.copy_match = nn.Parameter(torch.tensor(3.0))
         self.core = Seq2SeqCore(vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
                                 max_len=max_len, dropout=dropout)
         self.sa_tokens = nn.MultiheadAttention(d_model, n_heads, dropout=dropout, batch_first=True)
@@ -124,6 +127,8 @@ class KNNVec2TextNet(nn.Module):
         query = self.copy_q(torch.cat([tok(tgt_in), h], -1))  # (b, t, d)
         scores = query @ keys.transpose(1, 2) / keys.shape[-1] ** 0.5  # (b, t, k*L)
         scores = scores + torch.log(w + 1e-9).repeat_interleave(L, 1)[:, None, :]
+        follows = prev.reshape(b, 1, k * L) == tgt_in[:, :, None]  # (b, t, k*L)
+        scores = scores + self.copy_match * follows
         scores = scores.masked_fill((refs == 0).view(b, 1, k * L), -1e9)
         alpha = torch.softmax(scores, -1)
         copy = torch.zeros_like(logits).scatter_add_(2, refs.view(b, 1, k * L).expand(-1, tgt_in.shape[1], -1), alpha)
@@ -136,17 +141,28 @@ class KNNVec2TextNet(nn.Module):
 
 @torch.no_grad()
 def greedy_decode(net: nn.Module, ctx, *, bos: int, eos: int, max_len: int, min_len: int = 0,
-                  no_repeat: int = 3, banned: tuple[int, ...] = ()) -> list[list[int]]:
+                  no_repeat: int = 3, banned: tuple[int, ...] = (),
+                  budget: torch.Tensor | None = None) -> list[list[int]]:
     """Greedy decoding that never repeats an n-gram of size ``no_repeat`` (small models loop otherwise),
     does not stop before ``min_len`` tokens (BLEU's brevity penalty punishes short outputs) and never
     emits padding, ``bos`` or the ids in ``banned`` (the unknown-word token: it is the most frequent
-    target of a word-level vocabulary, and a generated "[UNK]" can never match a reference)."""
+    target of a word-level vocabulary, and a generated "[UNK]" can never match a reference).
+
+    ``budget`` (b, vocab) caps how often each token may be written (kNN-Vec2Text passes
+    the largest count of each token in a sample's neighbour summaries): a small decoder
+    otherwise spends its length on "of the of the". ``eos`` is never capped, and is
+    written once nothing else is allowed."""
     b = ctx[0].shape[0]
     seq = torch.full((b, 1), bos, dtype=torch.long)
     done = torch.zeros(b, dtype=torch.bool)
+    counts = None if budget is None else torch.zeros_like(budget)
     for _ in range(max_len):
         logits = net.logprobs(ctx, seq)[:, -1]  # (b, vocab)
         logits[:, [0, bos, *banned]] = -float("inf")
+        if counts is not None:
+            spent = counts >= budget
+            spent[:, eos] = False
+            logits[spent] = -float("inf")
         if seq.shape[1] <= min_len:
             logits[:, eos] = -float("inf")
         if no_repeat and seq.shape[1] >= no_repeat:
@@ -157,8 +173,12 @@ def greedy_decode(net: nn.Module, ctx, *, bos: int, eos: int, max_len: int, min_
                            if tuple(r[j : j + no_repeat - 1]) == prefix]
                 if repeats:
                     logits[i, repeats] = -float("inf")
+        stuck = torch.isinf(logits).all(-1)  # every token capped or banned: end here
         nxt = logits.argmax(-1)
+        nxt[stuck] = eos
         nxt[done] = 0
+        if counts is not None:
+            counts[torch.arange(b), nxt] += 1
         seq = torch.cat([seq, nxt[:, None]], 1)
         done |= nxt == eos
         if done.all():
