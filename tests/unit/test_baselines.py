@@ -120,3 +120,18 @@ def test_linear_constant_and_binary_attributes():
     out = model.translate(["HeLa ESR1 ChIP", "HeLa CTCF ChIP"])
     assert [r["Factor"] for r in out] == ["ESR1", "CTCF"]
     assert all(r["Cell Line"] == "HeLa" for r in out)
+
+
+def test_load_checks_kind_and_params(fitted, tmp_path):
+    """Every model's ``load`` starts from base.new_from_config: a directory of another kind,
+    or params the class does not take, give one-line ModelErrors."""
+    import json
+
+    path = fitted["nearest"].save(tmp_path / "nearest")
+    with pytest.raises(ModelError, match=r"holds a 'nearest' model, not 'linear'; use load_model"):
+        LinearBaseline.load(path)
+    cfg = json.loads((path / "config.json").read_text())
+    cfg["params"]["no_such_param"] = 1
+    (path / "config.json").write_text(json.dumps(cfg))
+    with pytest.raises(ModelError, match=r"config.json has bad params .*no_such_param.*; re-save the model"):
+        NearestNeighbourBaseline.load(path)

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..errors import InputError
-from ..translate.base import check_fitted, read_model_config, write_model_files
+from ..translate.base import check_fitted, new_from_config, write_model_files
 
 
 class MeanVectorBaseline:
@@ -101,8 +101,7 @@ class Text2Vec:
     def load(cls, path: str | Path) -> Text2Vec:
         from safetensors.torch import load_model
 
-        cfg, path = read_model_config(path), Path(path)
-        obj = cls(**cfg["params"])
+        obj, path = new_from_config(cls, path), Path(path)
         with np.load(path / "state.npz", allow_pickle=False) as z:
             obj.mean_, obj.scale_ = z["mean"], z["scale"]
         import safetensors

@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..errors import InputError, ModelError
-from ..translate.base import check_fitted, read_model_config, write_model_files
+from ..translate.base import check_fitted, new_from_config, read_model_config, write_model_files
 from ._util import log
 
 SPECIALS = ["[PAD]", "[UNK]", "[BOS]", "[EOS]"]
@@ -94,8 +94,7 @@ class NearestNeighbourVec2Text:
 
     @classmethod
     def load(cls, path: str | Path):
-        cfg = read_model_config(path)
-        obj = cls(**cfg["params"])
+        obj = new_from_config(cls, path)
         with np.load(Path(path) / "index.npz", allow_pickle=False) as z:
             obj.vectors_ = z["vectors"]
         obj.summaries_ = json.loads((Path(path) / "summaries.json").read_text())
@@ -220,10 +219,7 @@ class _NeuralVec2Text:
         from safetensors.torch import load_model
         from tokenizers import Tokenizer
 
-        cfg = read_model_config(path)
-        if cfg["kind"] != cls.kind:
-            raise ModelError(f"{path} holds a {cfg['kind']!r} model, not {cls.kind!r}.")
-        obj, path = cls(**cfg["params"]), Path(path)
+        obj, path = new_from_config(cls, path), Path(path)
         obj.tokenizer_ = Tokenizer.from_file(str(path / "tokenizer.json"))
         with np.load(path / "state.npz", allow_pickle=False) as z:
             obj.mean_, obj.scale_ = z["mean"], z["scale"]

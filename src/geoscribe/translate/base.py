@@ -166,6 +166,18 @@ def read_model_config(path: str | Path) -> dict[str, Any]:
     return config
 
 
+def new_from_config(cls: type, path: str | Path) -> Any:
+    """An unfitted ``cls`` built from the params in ``path``'s config.json, once the
+    directory is known to hold a model of ``cls.kind``; every ``load`` starts here."""
+    config = read_model_config(path)
+    if config["kind"] != cls.kind:
+        raise ModelError(f"{path} holds a {config['kind']!r} model, not {cls.kind!r}; use load_model.")
+    try:
+        return cls(**config["params"])
+    except TypeError as exc:
+        raise ModelError(f"{Path(path)}/config.json has bad params ({exc}); re-save the model.") from None
+
+
 def read_metadata(path: str | Path) -> dict[str, Any]:
     try:
         return json.loads((Path(path) / METADATA_FILE).read_text())

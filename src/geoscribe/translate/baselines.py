@@ -27,7 +27,7 @@ from .base import (
     Translator,
     check_fitted,
     data_hash,
-    read_model_config,
+    new_from_config,
     write_model_files,
 )
 
@@ -181,13 +181,7 @@ class _TfidfModel(Translator):
 
     @classmethod
     def _load_common(cls, path: str | Path):
-        config = read_model_config(path)
-        if config["kind"] != cls.kind:
-            raise ModelError(f"{path} holds a {config['kind']!r} model, not {cls.kind!r}; use load_model.")
-        try:
-            model = cls(**config["params"])
-        except TypeError as exc:
-            raise ModelError(f"{path}/config.json has bad params ({exc}); re-save the model.") from None
+        model = new_from_config(cls, path)
         model.features_ = model._features().load(Path(path))
         model.data_hash_ = ""
         return model

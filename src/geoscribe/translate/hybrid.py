@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import ModelError
 from ..schema import NONE, Record
-from .base import Translator, check_fitted, data_hash, read_metadata, read_model_config, write_model_files
+from .base import Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files
 from .baselines import LinearBaseline, check_pairs
 from .seq2seq import Seq2SeqTranslator
 from .snap import in_text, known_index, snap_value
@@ -169,13 +169,7 @@ class HybridTranslator(Translator):
     @classmethod
     def load(cls, path: str | Path) -> HybridTranslator:
         path = Path(path)
-        config = read_model_config(path)
-        if config["kind"] != cls.kind:
-            raise ModelError(f"{path} holds a {config['kind']!r} model, not {cls.kind!r}.")
-        try:
-            self = cls(**config["params"])
-        except TypeError as exc:
-            raise ModelError(f"{path}/config.json has bad params ({exc}); re-save the model.") from None
+        self = new_from_config(cls, path)
         self.seq2seq_ = Seq2SeqTranslator.load(path / "seq2seq")
         self.linear_ = LinearBaseline.load(path / "linear")
         for part in (self.seq2seq_, self.linear_):

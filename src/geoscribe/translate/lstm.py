@@ -28,7 +28,7 @@ import numpy as np
 from ..errors import ModelError
 from ..schema import Record, parse
 from .base import (
-    Translator, check_fitted, data_hash, read_metadata, read_model_config, write_model_files,
+    Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files,
 )
 from .baselines import check_pairs, load_json, make_record
 
@@ -306,14 +306,8 @@ class LSTMTranslator(Translator):
         from safetensors import SafetensorError
         from safetensors.torch import load_file
 
-        config = read_model_config(path)
+        model = new_from_config(cls, path)
         path = Path(path)
-        if config["kind"] != cls.kind:
-            raise ModelError(f"{path} holds a {config['kind']!r} model, not {cls.kind!r}; use load_model.")
-        try:
-            model = cls(**config["params"])
-        except TypeError as exc:
-            raise ModelError(f"{path}/config.json has bad params ({exc}); re-save the model.") from None
         vocab = load_json(path / "vocab.json")
         try:
             model._set_vocab(list(vocab["input"]), list(vocab["output"]))

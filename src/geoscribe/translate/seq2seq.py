@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 
 from ..errors import InputError, ModelError
 from ..schema import NONE, Record, get_schema
-from .base import Translator, check_fitted, data_hash, read_model_config, write_model_files
+from .base import Translator, check_fitted, data_hash, new_from_config, write_model_files
 from .checkpoint import load_best, load_checkpoint, load_weights, save_checkpoint, state_dict_tensors
 from .pointer_model import PointerBart, PointerConfig
 from .tokenizer import EOS, PAD, decode, load_tokenizer, train_tokenizer
@@ -413,11 +413,8 @@ class Seq2SeqTranslator(Translator):
     @classmethod
     def load(cls, path: str | Path) -> Seq2SeqTranslator:
         path = Path(path)
-        config = read_model_config(path)
-        if config["kind"] != cls.kind:
-            raise ModelError(f"{path} holds a {config['kind']!r} model, not {cls.kind!r}.")
+        self = new_from_config(cls, path)
         try:
-            self = cls(**config["params"])
             get_schema(self.schema)
             self.tokenizer_ = load_tokenizer(path / "tokenizer.json")
             self.eos_id_ = self.tokenizer_.token_to_id(EOS)
