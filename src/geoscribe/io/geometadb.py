@@ -39,6 +39,12 @@ COLUMNS = {
 _TEXT_COLUMNS = ("title", "characteristics_ch1", "description", "source_name_ch1")
 
 
+def field_value(value: object) -> str:
+    """A GEOmetadb field as Sample text: ``None`` is empty, the ``";\t"`` joiner of
+    multi-line fields becomes ``"; "`` (as the SOFT reader joins lines)."""
+    return "" if value is None else str(value).replace(";\t", "; ").strip()
+
+
 def read_geometadb(path: str | Path, *, table: str = "gsm") -> Iterator[Sample]:
     """Samples from the ``gsm`` table of a GEOmetadb-style SQLite file (or ``.gz``).
 
@@ -102,4 +108,4 @@ def _rows(con: sqlite3.Connection, path: Path, table: str) -> Iterator[Sample]:
         )
     select = ", ".join(f'"{col}"' if col in present else "NULL" for col in COLUMNS.values())
     for row in con.execute(f'SELECT {select} FROM "{table}"'):  # Sample field order
-        yield Sample(*[str(v).replace(";\t", "; ").strip() if v is not None else "" for v in row])
+        yield Sample(*[field_value(v) for v in row])

@@ -19,16 +19,10 @@ from pathlib import Path
 from ..errors import InputError
 from ..text import Sample
 from ._common import decode, guarded, open_binary
+from .geometadb import COLUMNS, field_value
 
-# MetaSRA field -> Sample field
-FIELDS = {
-    "gsm": "gsm",
-    "title": "title",
-    "source_name_ch1": "source_name",
-    "characteristics_ch1": "characteristics",
-    "description": "description",
-    "organism_ch1": "organism",
-}
+# MetaSRA field -> Sample field: GEOmetadb's column names (the platform comes from the key)
+FIELDS = {column: field for field, column in COLUMNS.items() if field != "platform"}
 
 
 def read_metasra(path: str | Path) -> Iterator[Sample]:
@@ -102,7 +96,7 @@ def _sample(path: Path, platform: str, key: str, fields: object) -> Sample:
         for name, value in item.items():
             target = FIELDS.get(name)
             if target and value is not None:
-                values[target] = str(value).replace(";\t", "; ").strip()
+                values[target] = field_value(value)
     if "gsm" not in values:
         if key.upper().startswith("GSM"):
             values["gsm"] = key
