@@ -105,3 +105,18 @@ def test_seq2seq_of_another_set_is_refused(tiny_translator_dir):
     records = [Record(encode, {a: "None" for a in encode.attributes}) for _ in texts[:5]]
     with pytest.raises(ModelError, match="cistrome"):
         HybridTranslator(schema="encode", seq2seq_model=str(tiny_translator_dir)).fit(texts[:5], records)
+
+
+def test_a_training_value_named_in_the_text_replaces_an_unsupported_pick(hybrid):
+    factors = [f for f in hybrid.linear_.classes_["Factor"] if f != "None"]
+    named, s2s_pick, lin_pick = factors[:3]
+    text = f"Title: sample_{named}_rep1 - Characteristics: chip antibody: {named}"
+    s2s = rec({"Factor": s2s_pick}, {"Factor": 0.6})
+    lin = rec({"Factor": lin_pick}, {"Factor": 0.7})
+    out = hybrid.combine(text, s2s, lin)
+    assert out["Factor"] == named and out.confidence["Factor"] == 0.6
+    # the parts agreeing, or the rule turned off, keeps the models' value
+    assert hybrid.combine(text, s2s, rec({"Factor": s2s_pick}, {"Factor": 0.7}))["Factor"] == s2s_pick
+    off = HybridTranslator(evidence=False)
+    off.linear_, off.seq2seq_ = hybrid.linear_, hybrid.seq2seq_
+    assert off.combine(text, s2s, lin)["Factor"] == lin_pick
