@@ -94,6 +94,34 @@ def test_text2vec_beats_mean_on_learnable_map(tmp_path):
                                atol=1e-5)
 
 
+def test_text2vec_shrinks_to_the_mean_when_the_text_says_nothing(tmp_path):
+    rng = np.random.default_rng(0)
+    e = rng.normal(size=(200, 8)).astype(np.float32)
+    noise = rng.normal(size=(200, 30)).astype(np.float32)  # independent of e
+    model = Text2Vec(epochs=40).fit(e[:150], noise[:150])
+    assert model.shrink_ < 0.2
+    base = MeanVectorBaseline().fit(e[:150], noise[:150]).predict(e[150:])
+    unshrunk = Text2Vec(epochs=40, shrink=False).fit(e[:150], noise[:150])
+    assert unshrunk.shrink_ == 1.0
+    # the shrunk model stays near the mean; the unshrunk one adds its own noise to it
+    assert np.abs(model.predict(e[150:]) - base).mean() < 0.5 * np.abs(unshrunk.predict(e[150:]) - base).mean()
+    assert Text2Vec.load(model.save(tmp_path / "t2v")).shrink_ == pytest.approx(model.shrink_)
+
+
+def test_layer_pooling_concatenates_one_normalised_block_per_layer():
+    from geoscribe.errors import ModelError
+    from geoscribe.textomics.encoders import encode
+
+    texts = ["ER ChIP-seq in MCF-7 breast cancer cells", "liver tissue of fasted mice"]
+    last = encode(texts)
+    layers = encode(texts, pooling="layers")
+    assert last.shape == (2, 384) and layers.shape == (2, 384 * 7)  # MiniLM-L6: embeddings + 6 layers
+    np.testing.assert_allclose(np.linalg.norm(layers.reshape(2, 7, 384), axis=-1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(layers[:, -384:], last, atol=1e-5)
+    with pytest.raises(ModelError, match="pooling"):
+        encode(texts, pooling="max")
+
+
 def test_paper_embedding_score_and_masking():
     rng = np.random.default_rng(0)
     a = rng.normal(size=(10, 5))

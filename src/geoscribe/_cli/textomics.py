@@ -83,21 +83,26 @@ def vec2text(
 def text2vec(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
     encoder: str = typer.Option(None, help="Local encoder directory (default all-MiniLM-L6-v2)."),
+    pooling: str = typer.Option("layers", help="Embedding: 'layers' (every layer pooled) or 'last'."),
+    shrink: bool = typer.Option(True, help="Shrink towards the mean by a factor fitted on held-out pairs."),
     folds: int = typer.Option(5),
 ) -> None:
     """Cross-validated Text2Vec RMSE and its improvement over the mean-vector baseline."""
+    from functools import partial
+
     import numpy as np
 
     from ..textomics._util import kfold
     from ..textomics.metrics import rmse
-    from ..textomics.text2vec import MeanVectorBaseline, Text2Vec, embed
+    from ..textomics.text2vec import MeanVectorBaseline, Text2Vec
 
     ds = _load(dataset)
-    emb = embed(ds.summaries, encoder=encoder)
+    make = partial(Text2Vec, encoder=encoder, pooling=pooling, shrink=shrink)
+    emb = make().embed(ds.summaries)
     base, model = [], []
     for tr, te in kfold(len(ds), n_splits=folds):
         base.append(rmse(MeanVectorBaseline().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
-        model.append(rmse(Text2Vec(encoder=encoder).fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
+        model.append(rmse(make().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
     b, m = float(np.mean(base)), float(np.mean(model))
     typer.echo(f"mean baseline RMSE\t{b:.4f}\nText2Vec RMSE\t{m:.4f}\nimprovement\t{100 * (b - m) / b:+.1f}%")
 
