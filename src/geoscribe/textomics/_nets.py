@@ -15,6 +15,8 @@ class Seq2SeqCore(nn.Module):
         self.tok = nn.Embedding(vocab_size, d_model, padding_idx=0)
         self.pos = nn.Embedding(max_len + 2, d_model)
         self.net = nn.Transformer(d_model, n_heads, n_layers, n_layers, 2 * d_model, dropout, batch_first=True)
+        # the nested-tensor fast path is a prototype that warns on every padded batch; same results without it
+        self.net.encoder.enable_nested_tensor = self.net.encoder.use_nested_tensor = False
         self.norm = nn.LayerNorm(d_model)
 
     def embed(self, ids: torch.Tensor) -> torch.Tensor:
