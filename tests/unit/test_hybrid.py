@@ -120,3 +120,28 @@ def test_a_training_value_named_in_the_text_replaces_an_unsupported_pick(hybrid)
     off = HybridTranslator(evidence=False)
     off.linear_, off.seq2seq_ = hybrid.linear_, hybrid.seq2seq_
     assert off.combine(text, s2s, lin)["Factor"] == lin_pick
+
+
+def test_a_context_pattern_repairs_a_disputed_value_absent_from_the_text(hybrid, tmp_path):
+    from test_patterns import pairs
+
+    from geoscribe.translate.patterns import ContextPatterns
+
+    model = HybridTranslator()
+    model.linear_, model.seq2seq_, model.data_hash_ = hybrid.linear_, hybrid.seq2seq_, hybrid.data_hash_
+    model.patterns_ = ContextPatterns().fit(*pairs())
+    text = "ChIP-seq of transgenic worms expressing C38D4.7-eGFP fusion proteins."
+    garbled = rec({"Factor": "C3 C8D"}, {"Factor": 0.3})
+    unsure = rec({"Factor": "CTCF"}, {"Factor": 0.1})
+    assert model.combine(text, garbled, rec({"Factor": "CTCF"}, {"Factor": 0.9}))["Factor"] == "C38D4.7"
+    # None is an answer (an input control), and agreement or a value in the text is support
+    assert model.combine(text, rec({"Factor": "None"}, {"Factor": 0.2}), unsure)["Factor"] == "None"
+    assert model.combine(text + " CTCF", rec({"Factor": "CTCF"}, {}), rec({"Factor": "CTCF"}, {}))["Factor"] == "CTCF"
+    # saved and loaded with the model; a model saved without patterns loads with rule 6 off
+    again = load_model(model.save(tmp_path / "h"))
+    assert again.patterns_.to_dict() == model.patterns_.to_dict()
+    (tmp_path / "h" / "patterns.json").unlink()
+    assert load_model(tmp_path / "h").patterns_ is None
+    (tmp_path / "h" / "patterns.json").write_text("{not json")
+    with pytest.raises(ModelError, match="patterns.json"):
+        load_model(tmp_path / "h")

@@ -15,7 +15,10 @@ and can never produce a new value. So, per attribute:
 4. otherwise the more confident of the two wins;
 5. when the two parts disagree and the winner is nowhere in the text, a
    training value written in the title or in a field named for the attribute
-   (``chip antibody: TEAD4``) replaces it (:mod:`geoscribe.translate.evidence`).
+   (``chip antibody: TEAD4``) replaces it (:mod:`geoscribe.translate.evidence`);
+6. if the winner is still disputed, not ``None`` and not in the text, the
+   value a learned context pattern reads off the text replaces it
+   (``expressing F52B5.7-eGFP fusion``, :mod:`geoscribe.translate.patterns`).
 
 On the seeded dev splits of the shared pairs this adds about 3 points of mean
 accuracy on Cistrome and 1 on ENCODE over either model alone (docs/translator.md).
@@ -24,6 +27,8 @@ A saved hybrid is a directory holding both models (``seq2seq/``, ``linear/``).
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,11 +40,17 @@ from .base import Translator, check_fitted, data_hash, new_from_config, read_met
 from .baselines import LinearBaseline, check_pairs
 from .seq2seq import Seq2SeqTranslator
 from .evidence import named_evidence
+from .patterns import ContextPatterns
 from .snap import in_text, known_index, snap_value
 
 #: the linear part's defaults: stronger pruning than the baseline's keeps it small (~5 MB) and
 #: was as accurate on both dev splits; a sharper softmax made its confidences comparable to the seq2seq's
 LINEAR_DEFAULTS: dict[str, Any] = {"prune": 0.05, "temperature": 0.05}
+
+
+def _squash(value: str) -> str:
+    """A value's letters and digits, lower-cased: spellings that differ only in punctuation compare equal."""
+    return re.sub(r"[^a-z0-9]", "", value.lower())
 
 
 class HybridTranslator(Translator):
@@ -49,7 +60,7 @@ class HybridTranslator(Translator):
     ``epochs`` is the seq2seq's epoch cap (``geoscribe train --epochs``);
     ``seq2seq_model`` names an already trained seq2seq directory to take
     instead of training one (only the linear part is then fitted);
-    ``evidence=False`` turns off rule 5 (named evidence).
+    ``evidence=False`` and ``patterns=False`` turn off rules 5 and 6.
     """
 
     kind = "hybrid"
@@ -65,6 +76,7 @@ class HybridTranslator(Translator):
         snap: bool = True,
         min_snap_score: float = 60.0,
         evidence: bool = True,
+        patterns: bool = True,
         seed: int = 0,
     ) -> None:
         self.schema = schema
@@ -75,6 +87,7 @@ class HybridTranslator(Translator):
         self.snap = snap
         self.min_snap_score = min_snap_score
         self.evidence = evidence
+        self.patterns = patterns
         self.seed = seed
 
     # ------------------------------------------------------------------ parts
@@ -115,6 +128,7 @@ class HybridTranslator(Translator):
         if log:
             log("linear: fitting one SVM per attribute")
         self.linear_ = LinearBaseline(**self._linear_params()).fit(texts, records, progress=progress)
+        self.patterns_ = ContextPatterns().fit(texts, records)
         self.seq2seq_ = s2s
         self.data_hash_ = data_hash(texts, records)
         return self
@@ -156,6 +170,14 @@ class HybridTranslator(Translator):
                 named = named_evidence(text, attr, values[attr], known[attr], agreed=agreed)
                 if named != values[attr]:  # neither part produced it: no confidence of theirs applies
                     values[attr], confidence[attr] = named, min(conf, lin_conf)
+            if self.patterns and getattr(self, "patterns_", None) is not None:
+                chosen = values[attr]
+                disputed = value.lower() != linear.values[attr].lower()
+                if disputed and chosen != NONE and not in_text(text, chosen):
+                    found = self.patterns_.extract(text, attr)
+                    if found and _squash(found) != _squash(chosen):  # NIH3T3 is no evidence against NIH-3T3
+                        values[attr] = known[attr].get(found.lower(), found)
+                        confidence[attr] = min(conf, lin_conf)
         return Record(self.schema_, values, confidence)
 
     # ------------------------------------------------------------------ persistence
@@ -176,6 +198,8 @@ class HybridTranslator(Translator):
         path = write_model_files(self, path, metadata=meta)
         self.seq2seq_.save(path / "seq2seq")
         self.linear_.save(path / "linear")
+        if self.patterns_ is not None:
+            (path / "patterns.json").write_text(json.dumps(self.patterns_.to_dict(), indent=1) + "\n")
         return path
 
     @classmethod
@@ -188,5 +212,11 @@ class HybridTranslator(Translator):
             if part.schema_.name != self.schema_.name:
                 raise ModelError(f"{path}: its parts are not all of the {self.schema} set; re-save the model.")
         self.data_hash_ = read_metadata(path).get("data_hash", "")
+        self.patterns_ = None  # saved before context patterns existed: rule 6 is off
+        if (path / "patterns.json").is_file():
+            try:
+                self.patterns_ = ContextPatterns.from_dict(json.loads((path / "patterns.json").read_text()))
+            except (ValueError, TypeError, KeyError, re.error) as exc:
+                raise ModelError(f"{path / 'patterns.json'}: damaged ({exc}); re-save the model.") from None
         return self
 
