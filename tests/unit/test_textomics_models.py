@@ -68,6 +68,12 @@ def test_neural_vec2text_contract(cls, tmp_path):
     lengths = sorted(min(len(m.tokenizer_.encode(t).ids), 16) for t in SUMMARIES[:30])
     assert m.generation_min_len() == int(np.median(lengths))  # default: the median training length
     assert all(len(m.tokenizer_.encode(t).ids) >= m.generation_min_len() for t in out)
+    # ... and, by default, at most that long too: a summary-length output
+    assert m.generation_max_len() == m.generation_min_len()
+    assert all(len(m.tokenizer_.encode(t).ids) <= m.generation_max_len() for t in out)
+    m.max_gen_len = 99  # the cap is a parameter, bounded by max_len
+    assert m.generation_max_len() == 16
+    m.max_gen_len = None
     assert "[UNK]" not in " ".join(out)
     assert load_vec2text(m.save(tmp_path / "m")).generate(x[30:]) == out
 
