@@ -145,3 +145,24 @@ def test_a_context_pattern_repairs_a_disputed_value_absent_from_the_text(hybrid,
     (tmp_path / "h" / "patterns.json").write_text("{not json")
     with pytest.raises(ModelError, match="patterns.json"):
         load_model(tmp_path / "h")
+
+
+def test_a_new_value_of_an_attribute_that_is_not_copied_from_the_text_is_never_taken(hybrid):
+    from test_patterns import pairs
+
+    from geoscribe.translate.patterns import ContextPatterns
+
+    model = HybridTranslator()
+    model.linear_, model.seq2seq_ = hybrid.linear_, hybrid.seq2seq_
+    model.patterns_ = ContextPatterns().fit(*pairs())  # only Factor values are written in those inputs
+    assert model._open_attributes() == {"Factor"}
+    text = "Title: ChIP of ZNF999X in 2B cells"
+    known_type = [c for c in hybrid.linear_.classes_["Cell Type"] if c != "None"][0]
+    s2s = rec({"Factor": "ZNF999X", "Cell Type": "2B"}, {"Factor": 0.9, "Cell Type": 0.99})
+    lin = rec({"Factor": "CTCF", "Cell Type": known_type}, {"Factor": 0.95, "Cell Type": 0.1})
+    out = model.combine(text, s2s, lin)
+    assert out["Factor"] == "ZNF999X"  # an open attribute: the new name is kept (rule 2)
+    assert out["Cell Type"] == known_type  # a closed one: the input fragment loses, however confident
+    # without patterns (a model saved before them) every attribute is open, as before
+    model.patterns_ = None
+    assert model.combine(text, s2s, lin)["Cell Type"] == "2B"

@@ -8,7 +8,10 @@ and can never produce a new value. So, per attribute:
 1. the seq2seq value is snapped (:mod:`geoscribe.translate.snap`) onto a
    training value or an input span when it is neither;
 2. a value the seq2seq found that is *not* among the training values of that
-   attribute is kept (only the seq2seq can be right there);
+   attribute is kept (only the seq2seq can be right there) - if the
+   attribute's values are mostly written in the input (Factor, Cell Line,
+   Target of assay...); for the others (Sex, Organism, Cell Type...) such a
+   value is an input fragment (``Sex: 2B``) and the linear part's value is taken;
 3. a value the seq2seq copied verbatim (a whole word or words of the input)
    wins over a linear value the input does not contain (``HNRNPK`` in the
    text, not ``HNRNPH1``);
@@ -143,6 +146,14 @@ class HybridTranslator(Translator):
         known = self._known()
         return [self.combine(t, s, lin, known=known) for t, s, lin in zip(texts, from_s2s, from_linear)]
 
+    def _open_attributes(self) -> set[str]:
+        """Attributes whose values are mostly written in the input (those the context patterns were
+        learned for): only there can a value never seen in training be right (rule 2). Elsewhere
+        (Sex, Organism, Cell Type) a new value is a fragment of the input, ``Sex: 2B``.
+        A hybrid saved without patterns treats every attribute as open, as before."""
+        patterns = getattr(self, "patterns_", None)
+        return set(patterns.patterns_) if patterns is not None else set(self.schema_.attributes)
+
     def _known(self) -> dict[str, dict[str, str]]:
         """Per attribute, the :func:`known_index` of the training values (the linear part's classes)."""
         return {attr: known_index(self.linear_.classes_[attr]) for attr in self.schema_.attributes}
@@ -153,15 +164,19 @@ class HybridTranslator(Translator):
         """One record from the two parts' records of ``text`` (rules of the module docstring).
         ``known`` is :meth:`_known`, passed in by :meth:`translate` so that it is built once per call."""
         known = known if known is not None else self._known()
+        open_attrs = self._open_attributes()
         values, confidence = {}, {}
         for attr in self.schema_.attributes:
             value, conf = s2s.values[attr], s2s.confidence.get(attr, 0.0)
             if self.snap:
                 value = snap_value(text, value, known[attr], min_score=self.min_snap_score)
-            novel = value != NONE and value.lower() not in known[attr]
+            new = value != NONE and value.lower() not in known[attr]
+            novel = new and attr in open_attrs
             lin_conf = linear.confidence.get(attr, 0.0)
             copied = in_text(text, value) and not in_text(text, linear.values[attr])
-            if novel or copied or conf >= lin_conf:
+            if new and not novel:  # a value never seen in training, where only seen ones are right
+                values[attr], confidence[attr] = linear.values[attr], lin_conf
+            elif novel or copied or conf >= lin_conf:
                 values[attr], confidence[attr] = value, conf
             else:
                 values[attr], confidence[attr] = linear.values[attr], lin_conf
