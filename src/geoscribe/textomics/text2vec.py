@@ -83,7 +83,8 @@ class Text2Vec:
         self.shrink_ = 1.0
         if self.shrink and len(x) >= 20:
             perm = np.random.default_rng(self.seed).permutation(len(x))
-            held, rest = perm[: max(2, len(x) // 10)], perm[max(2, len(x) // 10) :]
+            n_held = max(2, len(x) // 10)
+            held, rest = perm[:n_held], perm[n_held:]
             net = self._train(x[rest], y[rest])
             with torch.no_grad():
                 d = net(x[held]) - y[rest].mean(0)

@@ -180,15 +180,14 @@ class HybridTranslator(Translator):
                 values[attr], confidence[attr] = value, conf
             else:
                 values[attr], confidence[attr] = linear.values[attr], lin_conf
+            agreed = value.lower() == linear.values[attr].lower()
             if self.evidence:
-                agreed = value.lower() == linear.values[attr].lower()
                 named = named_evidence(text, attr, values[attr], known[attr], agreed=agreed)
                 if named != values[attr]:  # neither part produced it: no confidence of theirs applies
                     values[attr], confidence[attr] = named, min(conf, lin_conf)
             if self.patterns and getattr(self, "patterns_", None) is not None:
                 chosen = values[attr]
-                disputed = value.lower() != linear.values[attr].lower()
-                if disputed and chosen != NONE and not in_text(text, chosen):
+                if not agreed and chosen != NONE and not in_text(text, chosen):
                     found = self.patterns_.extract(text, attr)
                     if found and _squash(found) != _squash(chosen):  # NIH3T3 is no evidence against NIH-3T3
                         values[attr] = known[attr].get(found.lower(), found)

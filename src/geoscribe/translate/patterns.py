@@ -99,13 +99,11 @@ class ContextPatterns:
         for (left, right), n in counts.items():
             if n < self.min_support:
                 continue
-            regex, right_hits, wrong = _compile(left, right), 0, 0
-            for t, v in pairs:
-                m = regex.search(t)
-                if m:
-                    right_hits, wrong = (right_hits + 1, wrong) if m.group(1).lower() == v.lower() else (right_hits, wrong + 1)
-            if right_hits >= self.min_support and right_hits >= self.min_precision * (right_hits + wrong):
-                found.append(Pattern(attr, left, right, round(right_hits / (right_hits + wrong), 4), right_hits))
+            regex = _compile(left, right)
+            matches = [(m.group(1).lower() == v.lower()) for t, v in pairs if (m := regex.search(t))]
+            hits = sum(matches)
+            if hits >= self.min_support and hits >= self.min_precision * len(matches):
+                found.append(Pattern(attr, left, right, round(hits / len(matches), 4), hits))
         return sorted(found, key=lambda p: (-p.precision, -p.support, p.left, p.right))
 
     def extract(self, text: str, attribute: str) -> str | None:
