@@ -89,6 +89,51 @@ def test_knn_fusion_weights_sum_to_one():
     torch.testing.assert_close(w.sum(-1), torch.ones(5))
 
 
+
+def _copy_only_net():
+    """A kNN net whose output is its copy distribution alone, steered by the match features only."""
+    import torch
+
+    from geoscribe.textomics._nets import KNNVec2TextNet
+
+    torch.manual_seed(0)
+    net = KNNVec2TextNet(12, d_model=8, n_layers=1, n_heads=2, max_len=8, dropout=0.0, temperature=0.1,
+                         copy=True, k=2, bos=2).eval()
+    with torch.no_grad():
+        for layer in (net.copy_q, net.copy_k):
+            layer.weight.zero_()
+            layer.bias.zero_()
+        net.gate.weight.zero_()
+        net.gate.bias.fill_(-30.0)  # always copy
+        net.copy_match.fill_(5.0)
+        net.copy_match2.fill_(5.0)
+    return net
+
+
+def test_knn_copy_starts_spans_and_continues_them_by_two_tokens():
+    import torch
+
+    net = _copy_only_net()
+    # neighbour 0: 4 5 6 7 ; neighbour 1: 8 5 9 10 (ids >= 4; 2 = BOS, 0 = padding)
+    refs = torch.tensor([[[4, 5, 6, 7], [8, 5, 9, 10]]])
+    ctx = net.prepare(refs, torch.ones(1, 2))
+    first = net.logprobs(ctx, torch.tensor([[2]]))[0, -1].exp()
+    assert first[4] + first[8] > 0.9  # after BOS: the neighbours' first tokens
+    assert first[4] > first[8]  # the nearer neighbour first (rank bias)
+    # after "8 5" both neighbours have 5 as previous token, but only neighbour 1 has "8 5"
+    nxt = net.logprobs(ctx, torch.tensor([[2, 8, 5]]))[0, -1].exp()
+    assert nxt[9] > 0.9 and nxt[9] > 10 * nxt[6]
+
+
+def test_knn_fusion_weights_start_by_rank():
+    import torch
+
+    net = _copy_only_net()
+    refs = torch.tensor([[[4, 5, 6, 7], [4, 5, 6, 7]]])  # identical neighbours, identical distances
+    *_, w = net.prepare(refs, torch.ones(1, 2))
+    assert w[0, 0] > w[0, 1]
+    torch.testing.assert_close(w.sum(-1), torch.ones(1))
+
 def test_text2vec_beats_mean_on_learnable_map(tmp_path):
     rng = np.random.default_rng(0)
     e = rng.normal(size=(200, 8)).astype(np.float32)

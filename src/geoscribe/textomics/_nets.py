@@ -80,9 +80,13 @@ class KNNVec2TextNet(nn.Module):
     """
 
     def __init__(self, vocab_size: int, *, d_model: int, n_layers: int, n_heads: int, max_len: int,
-                 dropout: float, temperature: float, copy: bool = False):
+                 dropout: float, temperature: float, copy: bool = False, k: int = 4, bos: int = 2):
         super().__init__()
-        self.temperature, self.copy = temperature, copy
+        self.temperature, self.copy, self.bos = temperature, copy, bos
+        # a learned score per neighbour rank (a geoscribe addition): the scaled distances of the
+        # k nearest differ by a few percent, yet the nearest summary is much the most similar;
+        # it starts at -rank, as it barely moves in a short training
+        self.rank_bias = nn.Parameter(-torch.arange(float(k)))
         if copy:
             self.copy_q = nn.Linear(2 * d_model, d_model)
             self.copy_k = nn.Linear(2 * d_model, d_model)
@@ -90,6 +94,9 @@ class KNNVec2TextNet(nn.Module):
             # an explicit induction feature: a neighbour position whose previous token is
             # the token just written gets this (learned) bonus, so spans continue from step 1
             self.copy_match = nn.Parameter(torch.tensor(3.0))
+            # and a further bonus when the two tokens before it match the last two written:
+            # a function word alone ("of", "the") does not say which span to continue
+            self.copy_match2 = nn.Parameter(torch.tensor(3.0))
         self.core = Seq2SeqCore(vocab_size, d_model=d_model, n_layers=n_layers, n_heads=n_heads,
                                 max_len=max_len, dropout=dropout)
         self.sa_tokens = nn.MultiheadAttention(d_model, n_heads, dropout=dropout, batch_first=True)
@@ -108,7 +115,7 @@ class KNNVec2TextNet(nn.Module):
         u = dist.unsqueeze(-1) * a  # e_m * a_m
         s, _ = self.sa_refs(u, u, u)
         sc = self.score(s).squeeze(-1)  # (b, k): eq. 6
-        w = torch.softmax(self.temperature * sc, dim=-1)  # eq. 7
+        w = torch.softmax(self.temperature * sc + self.rank_bias[:k], dim=-1)  # eq. 7, + rank bias
         fused = (w[:, :, None, None] * x).sum(1)  # (b, L, d): eq. 8
         return fused, (refs == 0).all(1), w
 
@@ -124,13 +131,17 @@ class KNNVec2TextNet(nn.Module):
             return torch.log_softmax(logits, -1)
         b, k, L = refs.shape
         tok = self.core.tok
-        prev = torch.cat([torch.zeros_like(refs[..., :1]), refs[..., :-1]], -1)  # token before each position
+        start = torch.full_like(refs[..., :1], self.bos)  # a summary's first token follows BOS
+        prev = torch.cat([start, refs[..., :-1]], -1)  # token before each position
+        prev2 = torch.cat([torch.zeros_like(start), start, refs[..., :-2]], -1)[..., :L]
         keys = self.copy_k(torch.cat([tok(prev), tok(refs)], -1)).view(b, k * L, -1)
         query = self.copy_q(torch.cat([tok(tgt_in), h], -1))  # (b, t, d)
         scores = query @ keys.transpose(1, 2) / keys.shape[-1] ** 0.5  # (b, t, k*L)
         scores = scores + torch.log(w + 1e-9).repeat_interleave(L, 1)[:, None, :]
         follows = prev.reshape(b, 1, k * L) == tgt_in[:, :, None]  # (b, t, k*L)
-        scores = scores + self.copy_match * follows
+        before = torch.cat([torch.full_like(tgt_in[:, :1], -1), tgt_in[:, :-1]], 1)  # token before the last
+        follows2 = follows & (prev2.reshape(b, 1, k * L) == before[:, :, None])
+        scores = scores + self.copy_match * follows + self.copy_match2 * follows2
         scores = scores.masked_fill((refs == 0).view(b, 1, k * L), -1e9)
         alpha = torch.softmax(scores, -1)
         copy = torch.zeros_like(logits).scatter_add_(2, refs.view(b, 1, k * L).expand(-1, tgt_in.shape[1], -1), alpha)

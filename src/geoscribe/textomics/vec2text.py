@@ -298,7 +298,7 @@ class KNNVec2Text(_NeuralVec2Text):
 
         return KNNVec2TextNet(vocab, d_model=self.d_model, n_layers=self.n_layers, n_heads=self.n_heads,
                               max_len=self.max_len, dropout=self.dropout, temperature=self.temperature,
-                              copy=self.copy)
+                              copy=self.copy, k=self.k, bos=BOS)
 
     def _prepare_training(self, x):
         self._train_nbrs, d = nearest(x, x, self.k, exclude_self=True)
