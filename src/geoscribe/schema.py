@@ -21,10 +21,16 @@ MULTI_SEPARATOR = ","
 
 @dataclass(frozen=True)
 class Schema:
-    """A named, ordered set of attributes."""
+    """A named, ordered set of attributes.
+
+    ``properties`` maps an attribute to the attribute whose value it describes
+    (ENCODE: "Investigated as" is a property of the "Target of assay"); the
+    hybrid translator reads such values off a table learned in training.
+    """
 
     name: str
     attributes: tuple[str, ...]
+    properties: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     def __contains__(self, attribute: str) -> bool:
         return attribute in self.attributes
@@ -59,6 +65,7 @@ ENCODE = Schema(
         "Classification",
         "Investigated as",
     ),
+    properties={"Investigated as": "Target of assay"},
 )
 SCHEMAS: dict[str, Schema] = {s.name: s for s in (CISTROME, ENCODE)}
 
