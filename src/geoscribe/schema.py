@@ -24,8 +24,9 @@ class Schema:
     """A named, ordered set of attributes.
 
     ``properties`` maps an attribute to the attribute whose value it describes
-    (ENCODE: "Investigated as" is a property of the "Target of assay"); the
-    hybrid translator reads such values off a table learned in training.
+    (ENCODE: "Investigated as" is a property of the "Target of assay"; Cistrome: a
+    cell line comes from one tissue and is of one cell type); the hybrid
+    translator reads such values off a table learned in training.
     """
 
     name: str
@@ -45,7 +46,8 @@ class Schema:
         return re.compile(rf"(?:^|(?<= - ))({alternation}): ?", re.IGNORECASE)
 
 
-CISTROME = Schema("cistrome", ("Cell Line", "Cell Type", "Tissue Type", "Factor"))
+CISTROME = Schema("cistrome", ("Cell Line", "Cell Type", "Tissue Type", "Factor"),
+                  properties={"Cell Type": "Cell Line", "Tissue Type": "Cell Line"})
 ENCODE = Schema(
     "encode",
     (

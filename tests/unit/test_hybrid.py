@@ -145,7 +145,7 @@ def test_a_context_pattern_repairs_a_disputed_value_absent_from_the_text(hybrid,
     (tmp_path / "h" / "patterns.json").write_text("{not json")
     with pytest.raises(ModelError, match="patterns.json"):
         load_model(tmp_path / "h")
-    # likewise the property table (rule 7): a Cistrome model declares none and saves none
+    # likewise the property table (rule 7): this model has none (it was never fitted), so saves none
     (tmp_path / "h" / "patterns.json").unlink()
     assert not (tmp_path / "h" / "properties.json").exists() and load_model(tmp_path / "h").properties_ is None
     for damaged in ("{}", '{"min_support": 1, "antecedents": {"Sex": "Cell Line"}, "tables": {}}'):
