@@ -29,3 +29,11 @@ def test_bundled_encode_model_infers_donor_attributes_from_k562():
     (rec,) = translate(["HNRNPK ChIP-seq in K562"], schema="encode")
     assert rec["Biosample term name"] == "K562" and rec["Sex"] == "female" and rec["Age"] == "53"
     assert rec["Target of assay"] == "HNRNPK"  # copied from the text, not a similar training value
+
+
+def test_bundled_cistrome_model_does_not_take_the_cell_line_for_the_factor():
+    if not default_model_path("cistrome").is_dir():
+        pytest.skip("no bundled Cistrome model")
+    (rec,) = translate(["HNRNPK ChIP-seq in K562"], schema="cistrome")
+    # its seq2seq writes "HNP K562"; snapping it onto the closest span used to give Factor: K562
+    assert rec["Cell Line"] == "K562" and rec["Factor"] == "HNRNPK"

@@ -45,6 +45,13 @@ def test_a_stop_word_span_is_never_the_snapped_value():
     assert snap_value("HNRNPK ChIP-seq in K562", "HNP K562", known={"CTCF"}) == "K562"
 
 
+def test_a_word_another_attribute_holds_is_neither_candidate_nor_part_of_the_match():
+    text = "HNRNPK ChIP-seq in K562"
+    assert snap_value(text, "HNP K562", known={"CTCF"}, exclude={"k562"}) == "HNRNPK"
+    # the exclusion only removes candidates: a value found verbatim is still trusted
+    assert snap_value(text, "K562", known={"CTCF"}, exclude={"k562"}) == "K562"
+
+
 def test_nothing_close_keeps_the_value():
     assert snap_value("cell line: A549", "QQQQQQQQ", known={"CTCF"}) == "QQQQQQQQ"
 

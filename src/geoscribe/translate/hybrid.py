@@ -177,7 +177,8 @@ class HybridTranslator(Translator):
         for attr in self.schema_.attributes:
             value, conf = s2s.values[attr], s2s.confidence.get(attr, 0.0)
             if self.snap:
-                value = snap_value(text, value, known[attr], min_score=self.min_snap_score)
+                taken = {r.values[a].lower() for r in (s2s, linear) for a in open_attrs if a != attr}
+                value = snap_value(text, value, known[attr], min_score=self.min_snap_score, exclude=taken)
             new = value != NONE and value.lower() not in known[attr]
             novel = new and attr in open_attrs
             lin_conf = linear.confidence.get(attr, 0.0)

@@ -71,12 +71,16 @@ def known_index(values: Collection[str]) -> dict[str, str]:
 
 
 def snap_value(
-    text: str, value: str, known: Collection[str] | Mapping[str, str], *, min_score: float = 60.0
+    text: str, value: str, known: Collection[str] | Mapping[str, str], *, min_score: float = 60.0,
+    exclude: Collection[str] = (),
 ) -> str:
     """``value`` unless it is unknown (not in ``known``, compared lower-cased) and not found
     in ``text``: then extended to a whole word of the text, or replaced by the most similar
     input span or known value (rapidfuzz ratio >= ``min_score``), or kept if none is close.
-    ``known`` is the values themselves or their :func:`known_index`."""
+    ``known`` is the values themselves or their :func:`known_index`. Input spans in
+    ``exclude`` (lower-cased) are not candidates, and words of ``value`` in it are dropped
+    before matching: the hybrid passes the other attributes' values, since a garbled
+    factor ``HNP K562`` is the factor ``HNRNPK`` glued to the cell line ``K562``."""
     if not value or value == NONE:
         return value
     low = value.lower()
@@ -88,6 +92,8 @@ def snap_value(
         return extended
     if low in text.lower():
         return value  # a verbatim copy of something new: trust it
-    candidates = list(input_spans(text)) + list(known_low.values())
-    best = process.extractOne(value, candidates, scorer=fuzz.ratio, score_cutoff=min_score)
+    candidates = [span for span in input_spans(text) if span.lower() not in exclude] + list(known_low.values())
+    # pieces glued from a word another attribute holds (HNP + K562) say nothing about this one
+    rest = " ".join(w for w in value.split() if w.lower() not in exclude) or value
+    best = process.extractOne(rest, candidates, scorer=fuzz.ratio, score_cutoff=min_score)
     return best[0] if best else value
