@@ -43,6 +43,11 @@ def test_trains_on_paper_sequences_from_local_checkpoint(tiny_gpt2_dir, tmp_path
     assert [r.values for r in again.translate(texts[140:143])] == [r.values for r in predicted[:3]]
 
 
+def test_load_refuses_a_directory_of_another_kind(tiny_translator_dir):
+    with pytest.raises(ModelError, match="not 'causal-lm'"):
+        CausalLMTranslator.load(tiny_translator_dir)
+
+
 def test_refuses_hub_names():
     with pytest.raises(ModelError, match="never downloads"):
         CausalLMTranslator(base_model="gpt2").fit(["a"], [load_record()])

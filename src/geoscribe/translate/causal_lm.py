@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from ..errors import InputError, ModelError
 from ..schema import NONE, Record, parse
 from .tokenizer import SPACE
-from .base import Translator, check_fitted, data_hash, read_model_config, write_model_files
+from .base import Translator, check_fitted, data_hash, new_from_config, write_model_files
 
 SEP, END = " = ", " $"
 
@@ -174,9 +174,8 @@ class CausalLMTranslator(Translator):
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         path = Path(path)
-        config = read_model_config(path)
+        self = new_from_config(cls, path)  # checks the kind: a seq2seq directory is not a causal LM
         try:
-            self = cls(**config["params"])
             self.tokenizer_ = AutoTokenizer.from_pretrained(path / "lm", local_files_only=True)
             self.model_ = AutoModelForCausalLM.from_pretrained(
                 path / "lm", local_files_only=True, trust_remote_code=False, use_safetensors=True
