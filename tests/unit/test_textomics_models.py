@@ -89,7 +89,6 @@ def test_knn_fusion_weights_sum_to_one():
     torch.testing.assert_close(w.sum(-1), torch.ones(5))
 
 
-
 def _copy_only_net():
     """A kNN net whose output is its copy distribution alone, steered by the match features only."""
     import torch
@@ -133,6 +132,7 @@ def test_knn_fusion_weights_start_by_rank():
     *_, w = net.prepare(refs, torch.ones(1, 2))
     assert w[0, 0] > w[0, 1]
     torch.testing.assert_close(w.sum(-1), torch.ones(1))
+
 
 def test_text2vec_beats_mean_on_learnable_map(tmp_path):
     rng = np.random.default_rng(0)

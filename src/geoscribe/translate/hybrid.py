@@ -243,20 +243,18 @@ class HybridTranslator(Translator):
             if part.schema_.name != self.schema_.name:
                 raise ModelError(f"{path}: its parts are not all of the {self.schema} set; re-save the model.")
         self.data_hash_ = read_metadata(path).get("data_hash", "")
-        self.patterns_ = None  # saved before context patterns existed: rule 6 is off
-        if (path / "patterns.json").is_file():
-            try:
-                self.patterns_ = ContextPatterns.from_dict(json.loads((path / "patterns.json").read_text()))
-            except (ValueError, TypeError, KeyError, re.error) as exc:
-                raise ModelError(f"{path / 'patterns.json'}: damaged ({exc}); re-save the model.") from None
-        self.properties_ = None  # no declared properties, or saved before property tables: rule 7 is off
-        if (path / "properties.json").is_file():
-            try:
-                self.properties_ = PropertyTable.from_dict(json.loads((path / "properties.json").read_text()))
-                named = {n for pair in self.properties_.antecedents_.items() for n in pair}
-                if not named <= set(self.schema_.attributes):
-                    raise ValueError(f"attributes not in the {self.schema} set: {sorted(named - set(self.schema_.attributes))}")
-            except (ValueError, TypeError, KeyError, AttributeError) as exc:
-                raise ModelError(f"{path / 'properties.json'}: damaged ({exc}); re-save the model.") from None
+        # saved before context patterns / property tables existed (or none declared): rules 6 / 7 are off
+        self.patterns_ = _read_part(path / "patterns.json", ContextPatterns.from_dict)
+        self.properties_ = _read_part(path / "properties.json",
+                                      lambda data: PropertyTable.from_dict(data, schema=self.schema_))
         return self
 
+
+def _read_part(file: Path, build: Any) -> Any:
+    """``build(json in file)``, or None when the file is absent; a damaged file is a ModelError."""
+    if not file.is_file():
+        return None
+    try:
+        return build(json.loads(file.read_text()))
+    except (ValueError, TypeError, KeyError, AttributeError, re.error) as exc:
+        raise ModelError(f"{file}: damaged ({exc}); re-save the model.") from None

@@ -49,8 +49,12 @@ class PropertyTable:
         return {"min_support": self.min_support, "antecedents": self.antecedents_, "tables": self.tables_}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> PropertyTable:
+    def from_dict(cls, data: dict[str, Any], *, schema: Schema | None = None) -> PropertyTable:
+        """The table :meth:`to_dict` wrote; with ``schema``, a ValueError if it names other attributes."""
         obj = cls(min_support=int(data["min_support"]))
         obj.antecedents_ = {str(k): str(v) for k, v in data["antecedents"].items()}
         obj.tables_ = {str(p): {str(a): str(v) for a, v in t.items()} for p, t in data["tables"].items()}
+        named = {name for pair in obj.antecedents_.items() for name in pair}
+        if schema is not None and not named <= set(schema.attributes):
+            raise ValueError(f"attributes not in the {schema.name} set: {sorted(named - set(schema.attributes))}")
         return obj
