@@ -89,6 +89,33 @@ def test_knn_fusion_weights_sum_to_one():
     torch.testing.assert_close(w.sum(-1), torch.ones(5))
 
 
+def test_knn_fusion_favours_a_clearly_nearest_neighbour():
+    """The distance-gap penalty: the same summaries get more weight on the nearest one when
+    the others are 20% further away than when they are all about equally near."""
+    import torch
+
+    from geoscribe.textomics._nets import KNNVec2TextNet
+
+    torch.manual_seed(0)
+    net = KNNVec2TextNet(12, d_model=8, n_layers=1, n_heads=2, max_len=8, dropout=0.0, temperature=0.1,
+                         k=4).eval()
+    refs = torch.randint(4, 12, (2, 4, 6))
+    refs[1] = refs[0]
+    dist = torch.tensor([[1.0, 1.01, 1.02, 1.03], [1.0, 1.2, 1.21, 1.22]])
+    with torch.no_grad():
+        *_, w = net.fuse(refs, dist)
+    assert w[1, 0] > w[0, 0] and w[1, 0] > 0.99
+
+
+def test_neural_vec2text_drops_rare_words_from_targets_but_counts_them_in_length():
+    once = [s + f" word{i}x" for i, s in enumerate(SUMMARIES)]  # each summary ends in a word seen once
+    x = simulate_platform(once, n_features=20, n_programmes=4).vectors
+    m = KNNVec2Text(d_model=16, n_layers=1, n_heads=2, epochs=1, max_len=32).fit(x, once)
+    assert m.tokenizer_.token_to_id("word3x") is None
+    assert not (m.train_ids_ == 1).any()  # [UNK] never in a target or a copied reference
+    assert m.generation_min_len() == int(np.median([len(s.split()) for s in once]))
+
+
 def _copy_only_net():
     """A kNN net whose output is its copy distribution alone, steered by the match features only."""
     import torch

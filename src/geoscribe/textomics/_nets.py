@@ -87,6 +87,10 @@ class KNNVec2TextNet(nn.Module):
         # k nearest differ by a few percent, yet the nearest summary is much the most similar;
         # it starts at -rank, as it barely moves in a short training
         self.rank_bias = nn.Parameter(-torch.arange(float(k)))
+        # and a learned penalty on each neighbour's relative distance gap to the nearest
+        # (d_m / d_1 - 1): a near-duplicate nearest neighbour (a gap of 6% or more, which
+        # the other neighbours rarely show) should then take nearly all the weight
+        self.gap_weight = nn.Parameter(torch.tensor(30.0))
         if copy:
             self.copy_q = nn.Linear(2 * d_model, d_model)
             self.copy_k = nn.Linear(2 * d_model, d_model)
@@ -115,7 +119,9 @@ class KNNVec2TextNet(nn.Module):
         u = dist.unsqueeze(-1) * a  # e_m * a_m
         s, _ = self.sa_refs(u, u, u)
         sc = self.score(s).squeeze(-1)  # (b, k): eq. 6
-        w = torch.softmax(self.temperature * sc + self.rank_bias[:k], dim=-1)  # eq. 7, + rank bias
+        gap = dist / dist[:, :1].clamp_min(1e-6) - 1
+        w = torch.softmax(self.temperature * sc + self.rank_bias[:k] - self.gap_weight * gap,
+                          dim=-1)  # eq. 7, + rank bias and distance-gap penalty
         fused = (w[:, :, None, None] * x).sum(1)  # (b, L, d): eq. 8
         return fused, (refs == 0).all(1), w
 

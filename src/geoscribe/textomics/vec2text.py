@@ -128,7 +128,9 @@ class _NeuralVec2Text:
     def _ids(self, summaries) -> np.ndarray:
         out = np.zeros((len(summaries), self.max_len + 1), dtype=np.int64)
         for i, enc in enumerate(self.tokenizer_.encode_batch(list(summaries))):
-            ids = enc.ids[: self.max_len]
+            # rare words are dropped rather than kept as [UNK]: decoding never writes [UNK],
+            # and copied spans should run on across a rare word in a neighbour's summary
+            ids = [t for t in enc.ids if t != UNK][: self.max_len]
             out[i, : len(ids) + 1] = ids + [EOS]
         return out
 
@@ -139,6 +141,9 @@ class _NeuralVec2Text:
         x = _check_xy(vectors, summaries)
         self.tokenizer_ = self._train_tokenizer(summaries)
         self.train_ids_ = self._ids(summaries)
+        # in words, rare ones included: the references are scored with them (BLEU's brevity penalty)
+        self.median_length_ = int(np.median([min(len(e.ids), self.max_len)
+                                             for e in self.tokenizer_.encode_batch(list(summaries))]))
         self.mean_, self.scale_ = x.mean(0), x.std(0) + 1e-6
         self.train_vectors_ = x
         self.net_ = self._build(x.shape[1], self.tokenizer_.get_vocab_size())
@@ -211,8 +216,7 @@ class _NeuralVec2Text:
         return min(self.max_len, max(cap, self.generation_min_len()))
 
     def _median_length(self) -> int:
-        lengths = (self.train_ids_ != PAD).sum(1) - 1  # without the EOS
-        return int(np.median(lengths))
+        return self.median_length_
 
     def save(self, path: str | Path) -> Path:
         from safetensors.torch import save_model
@@ -222,7 +226,8 @@ class _NeuralVec2Text:
         self.tokenizer_.save(str(path / "tokenizer.json"))
         save_model(self.net_, str(path / "model.safetensors"))
         np.savez_compressed(path / "state.npz", mean=self.mean_, scale=self.scale_,
-                            train_vectors=self.train_vectors_, train_ids=self.train_ids_)
+                            train_vectors=self.train_vectors_, train_ids=self.train_ids_,
+                            median_length=np.int64(self.median_length_))
         return path
 
     @classmethod
@@ -235,6 +240,8 @@ class _NeuralVec2Text:
         with np.load(path / "state.npz", allow_pickle=False) as z:
             obj.mean_, obj.scale_ = z["mean"], z["scale"]
             obj.train_vectors_, obj.train_ids_ = z["train_vectors"], z["train_ids"]
+            obj.median_length_ = int(z["median_length"]) if "median_length" in z.files \
+                else int(np.median((obj.train_ids_ != PAD).sum(1) - 1))  # older saves: rare words not counted
         obj.net_ = obj._build(obj.train_vectors_.shape[1], obj.tokenizer_.get_vocab_size())
         load_model(obj.net_, str(path / "model.safetensors"))
         obj.net_.eval()
