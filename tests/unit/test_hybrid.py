@@ -152,6 +152,11 @@ def test_a_context_pattern_repairs_a_disputed_value_absent_from_the_text(hybrid,
         (tmp_path / "h" / "properties.json").write_text(damaged)
         with pytest.raises(ModelError, match="properties.json"):
             load_model(tmp_path / "h")
+    # re-saving into the same directory a model with neither part leaves no stale file behind
+    model.patterns_ = None
+    again = load_model(model.save(tmp_path / "h"))
+    assert again.patterns_ is None and again.properties_ is None
+    assert not (tmp_path / "h" / "properties.json").exists()
 
 
 def test_a_new_value_of_an_attribute_that_is_not_copied_from_the_text_is_never_taken(hybrid):

@@ -216,6 +216,8 @@ class HybridTranslator(Translator):
         for part in ("seq2seq", "linear"):
             if (path / part).exists():
                 shutil.rmtree(path / part)
+        for part in ("patterns.json", "properties.json"):  # optional: a stale one would be loaded
+            (path / part).unlink(missing_ok=True)
         meta = {
             "data_hash": self.data_hash_,
             "seq2seq": {
