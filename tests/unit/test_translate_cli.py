@@ -25,6 +25,7 @@ def test_batch_csv_keeps_input_order(tiny_translator_dir, tmp_path):
         w = csv.writer(fh)
         w.writerow(["gsm", "input"])
         w.writerows([[f"GSM{i}", t] for i, t in enumerate(texts[:25])])
+        w.writerow(["GSM25", texts[25].replace(" ", "   ", 1)])  # echoed as given, not as the model reads it
     out = tmp_path / "out.csv"
     result = runner.invoke(app, ["translate", "-s", "cistrome", "--model", str(tiny_translator_dir),
                                  "--input", str(src), "--output", str(out), "-q"])
@@ -32,7 +33,9 @@ def test_batch_csv_keeps_input_order(tiny_translator_dir, tmp_path):
     with open(out, newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["input", "output"]
-    assert [r["input"] for r in rows] == texts[:25]
+    assert [r["input"] for r in rows] == texts[:25] + [texts[25].replace(" ", "   ", 1)]
+    assert rows[25]["output"] == runner.invoke(app, ["translate", "-s", "cistrome", "--model", str(tiny_translator_dir),
+                                                     texts[25]]).stdout.strip()
     assert all(r["output"].startswith("Cell Line: ") for r in rows)
 
 

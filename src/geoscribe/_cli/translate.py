@@ -40,6 +40,9 @@ def _samples(text: str | None, input: Path | None, fmt: str) -> Iterator[Sample]
 
 
 def _row(fmt: OutputFormat, sample: Sample, line: str, record: Record) -> str | list[str]:
+    # a pre-formatted input (a table's 'input' column) is echoed as given, so that the output
+    # joins back to it; the model read it with its whitespace collapsed
+    line = sample.text or line
     if fmt is OutputFormat.csv:
         return [line, record.render()]
     if fmt is OutputFormat.jsonl:
