@@ -54,6 +54,14 @@ def test_csv_input_column_becomes_text(io_data):
     assert samples[0].title == ""
 
 
+def test_a_quoted_cell_spanning_lines_keeps_its_line_break(tmp_path):
+    path = tmp_path / "multi.csv"
+    path.write_bytes(b'gsm,description\r\nGSM1,"treated with\r\nDMSO"\r\nGSM2,plain\r\n')
+    samples = list(read_samples(path))
+    assert [(s.gsm, s.description) for s in samples] == [("GSM1", "treated with\nDMSO"), ("GSM2", "plain")]
+    assert "with DMSO" in format_sample(samples[0])  # the words stay apart once formatted
+
+
 def test_tsv_maps_geometadb_and_case_insensitive_names(io_data):
     s = next(iter(read_samples(io_data / "fields.tsv")))
     assert (s.gsm, s.title, s.source_name, s.platform) == (

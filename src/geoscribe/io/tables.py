@@ -97,7 +97,9 @@ def _sample(row: dict, mapping: dict[str, str]) -> Sample:
 def _table_samples(path: Path, delimiter: str) -> Iterator[Sample]:
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 27))  # long GEO descriptions
     with open_binary(path) as fh:
-        lines = (line.lstrip("\ufeff") if i == 0 else line for i, line in enumerate(text_lines(fh)))
+        # line ends put back: a quoted cell that spans lines keeps its line break
+        # ("line one\nline two", not "line oneline two")
+        lines = ((line.lstrip("\ufeff") if i == 0 else line) + "\n" for i, line in enumerate(text_lines(fh)))
         reader = csv.DictReader(lines, delimiter=delimiter)
         try:
             header = reader.fieldnames
