@@ -50,7 +50,7 @@ def vec2text_section(args, path, t0: float) -> None:
             if f < args.neural_folds:
                 kw = dict(epochs=args.epochs, d_model=args.d_model, n_layers=args.n_layers)
                 models["MLP baseline"] = MLPVec2Text(**kw)
-                models["kNN-Vec2Text (+copy)"] = KNNVec2Text(copy=True, **kw)
+                models["kNN-Vec2Text (+copy +gate)"] = KNNVec2Text(copy=True, **kw)
                 if args.paper_variant:
                     models["kNN-Vec2Text (paper, no copy)"] = KNNVec2Text(copy=False, **kw)
             for name, m in models.items():

@@ -248,7 +248,8 @@ def test_knn_count_budget_caps_tokens_by_neighbour_counts():
 
     torch.set_num_threads(1)
     x = simulate_platform(SUMMARIES, n_features=20, n_programmes=4).vectors
-    m = KNNVec2Text(d_model=16, n_layers=1, n_heads=2, epochs=1, max_len=16).fit(x[:30], SUMMARIES[:30])
+    m = KNNVec2Text(d_model=16, n_layers=1, n_heads=2, epochs=1, max_len=16,
+                    retrieve_quantile=0).fit(x[:30], SUMMARIES[:30])
     idx, _ = m.neighbours(x[30:])
     for out, nbrs in zip(m.generate(x[30:]), idx):
         caps = Counter()
@@ -258,3 +259,26 @@ def test_knn_count_budget_caps_tokens_by_neighbour_counts():
             assert n <= max(caps.get(tok, 0), 1)
     m.count_budget = False
     assert m._budget(m._inputs(x[30:], np.arange(10), training=False)) is None
+
+
+def test_knn_retrieval_gate_copies_a_near_duplicate_summary_verbatim(tmp_path):
+    """A query within the gate (here: a training vector itself, distance 0) gets its
+    training summary as written, rare words and case kept, also after save/load; far
+    queries and a gate of 0 get generated text."""
+    import torch
+
+    torch.set_num_threads(1)
+    summaries = [s.replace("study", "Study-XYZ") for s in SUMMARIES]  # a cased, rare-ish word
+    x = simulate_platform(summaries, n_features=20, n_programmes=4).vectors
+    m = KNNVec2Text(d_model=16, n_layers=1, n_heads=2, epochs=1, max_len=16,
+                    retrieve_quantile=0.5).fit(x[:30], summaries[:30])
+    assert m.generate(x[:3]) == summaries[:3]
+    far = x[30:] + 100.0  # far from every training vector: outside any gate
+    generated = m.generate(far)
+    assert not set(generated) & set(summaries)
+    assert load_vec2text(m.save(tmp_path / "m")).generate(x[:3]) == summaries[:3]
+    m.retrieve_quantile = 0
+    m._prepare_training(m.train_vectors_)
+    assert not set(m.generate(x[:3])) & set(summaries)
+    with pytest.raises(ValueError, match="retrieve_quantile"):
+        KNNVec2Text(retrieve_quantile=1.5)

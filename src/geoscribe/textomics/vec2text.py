@@ -286,6 +286,13 @@ class KNNVec2Text(_NeuralVec2Text):
     ``e_m * a_m`` (paper eq. 6) has a stable scale. ``count_budget=True`` caps each
     token's count in the output by its count in the neighbour summaries (see
     :meth:`_budget`); ``False`` decodes without it.
+
+    ``retrieve_quantile`` (a geoscribe addition) is a retrieval gate: a query whose
+    nearest training vector is closer than this quantile of the training set's own
+    nearest-neighbour distances gets that neighbour's summary verbatim instead of a
+    generated one. A small decoder trained from scratch cannot copy a long summary
+    word for word, and near-duplicate series (a SuperSeries and its SubSeries, one
+    lab's series) are where a verbatim copy wins. ``0`` turns the gate off (the paper).
     """
 
     kind: ClassVar[str] = "textomics-knn"
@@ -293,8 +300,12 @@ class KNNVec2Text(_NeuralVec2Text):
     def __init__(self, *, k: int = 4, temperature: float = 0.1, copy: bool = True, d_model: int = 128,
                  n_layers: int = 2, n_heads: int = 4, max_len: int = 96, min_len: int | None = None,
                  max_gen_len: int | None = None, vocab_size: int = 4000, dropout: float = 0.1, epochs: int = 12,
-                 batch_size: int = 32, lr: float = 1e-3, count_budget: bool = True, seed: int = 0) -> None:
+                 batch_size: int = 32, lr: float = 1e-3, count_budget: bool = True,
+                 retrieve_quantile: float = 0.1, seed: int = 0) -> None:
+        if not 0.0 <= retrieve_quantile <= 1.0:
+            raise ValueError(f"retrieve_quantile must be in [0, 1], got {retrieve_quantile!r}.")
         self.k, self.temperature, self.copy, self.count_budget = k, temperature, copy, count_budget
+        self.retrieve_quantile = retrieve_quantile
         self.d_model, self.n_layers, self.n_heads = d_model, n_layers, n_heads
         self.max_len, self.min_len, self.vocab_size, self.dropout = max_len, min_len, vocab_size, dropout
         self.max_gen_len = max_gen_len
@@ -311,6 +322,39 @@ class KNNVec2Text(_NeuralVec2Text):
         self._train_nbrs, d = nearest(x, x, self.k, exclude_self=True)
         self.dist_scale_ = float(np.median(d)) or 1.0
         self._train_dist = d / self.dist_scale_
+        q = getattr(self, "retrieve_quantile", 0.0)  # models saved before the gate have none
+        self.retrieve_threshold_ = float(np.quantile(self._train_dist[:, 0], q)) if q > 0 else -np.inf
+
+    def generate(self, vectors, *, batch_size: int = 64) -> list[str]:
+        """Generated summaries; a query within the retrieval gate gets its nearest
+        training summary (see ``retrieve_quantile``)."""
+        out = super().generate(vectors, batch_size=batch_size)
+        idx, d = self.neighbours(vectors)
+        near = d[:, 0] <= self.retrieve_threshold_
+        return [self._training_summary(idx[i, 0]) if near[i] else text for i, text in enumerate(out)]
+
+    def _training_summary(self, i: int) -> str:
+        if getattr(self, "train_summaries_", None) is not None:
+            return self.train_summaries_[i]
+        # models saved before the gate kept token ids only: lowercased, rare words dropped
+        return self.tokenizer_.decode([t for t in self.train_ids_[i] if t not in (PAD, EOS)])
+
+    def fit(self, vectors, summaries: Sequence[str], *, progress: bool = False):
+        super().fit(vectors, summaries, progress=progress)
+        self.train_summaries_ = [str(t) for t in summaries]
+        return self
+
+    def save(self, path: str | Path) -> Path:
+        path = super().save(path)
+        (path / "summaries.json").write_text(json.dumps(self.train_summaries_))
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path):
+        obj = super().load(path)
+        file = Path(path) / "summaries.json"
+        obj.train_summaries_ = json.loads(file.read_text()) if file.exists() else None
+        return obj
 
     def _budget(self, inputs):
         """With ``count_budget``: each token at most as often as in the neighbour summary that
