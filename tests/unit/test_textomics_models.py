@@ -276,6 +276,8 @@ def test_knn_retrieval_gate_copies_a_near_duplicate_summary_verbatim(tmp_path):
     far = x[30:] + 100.0  # far from every training vector: outside any gate
     generated = m.generate(far)
     assert not set(generated) & set(summaries)
+    mixed = m.generate(np.vstack([x[:1], far[:1], x[1:2]]))  # order kept across the gate
+    assert mixed == [summaries[0], generated[0], summaries[1]]
     assert load_vec2text(m.save(tmp_path / "m")).generate(x[:3]) == summaries[:3]
     m.retrieve_quantile = 0
     m._prepare_training(m.train_vectors_)

@@ -322,19 +322,22 @@ class KNNVec2Text(_NeuralVec2Text):
         self._train_nbrs, d = nearest(x, x, self.k, exclude_self=True)
         self.dist_scale_ = float(np.median(d)) or 1.0
         self._train_dist = d / self.dist_scale_
-        q = getattr(self, "retrieve_quantile", 0.0)  # models saved before the gate have none
+        q = self.retrieve_quantile
         self.retrieve_threshold_ = float(np.quantile(self._train_dist[:, 0], q)) if q > 0 else -np.inf
 
     def generate(self, vectors, *, batch_size: int = 64) -> list[str]:
         """Generated summaries; a query within the retrieval gate gets its nearest
         training summary (see ``retrieve_quantile``)."""
-        out = super().generate(vectors, batch_size=batch_size)
-        idx, d = self.neighbours(vectors)
+        check_fitted(self)
+        x = _check_xy(vectors)
+        idx, d = self.neighbours(x)
         near = d[:, 0] <= self.retrieve_threshold_
-        return [self._training_summary(idx[i, 0]) if near[i] else text for i, text in enumerate(out)]
+        # only the queries outside the gate are decoded
+        generated = iter(super().generate(x[~near], batch_size=batch_size) if not near.all() else [])
+        return [self._training_summary(idx[i, 0]) if near[i] else next(generated) for i in range(len(x))]
 
     def _training_summary(self, i: int) -> str:
-        if getattr(self, "train_summaries_", None) is not None:
+        if self.train_summaries_ is not None:
             return self.train_summaries_[i]
         # models saved before the gate kept token ids only: lowercased, rare words dropped
         return self.tokenizer_.decode([t for t in self.train_ids_[i] if t not in (PAD, EOS)])
