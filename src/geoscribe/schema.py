@@ -16,6 +16,11 @@ from .errors import ParseError, UnknownSchemaError
 
 NONE = "None"
 SEPARATOR = " - "
+#: where a value comes from, best first (docs/translator.md, "Where a value comes from"):
+#: ``stated`` read from the record as written by a deterministic reader, ``copied`` a span of
+#: the input a model chose, ``known`` a fact recorded about a named entity (training pairs or an
+#: ontology), ``model`` an inference. A ``None`` value has no source.
+SOURCES = ("stated", "copied", "known", "model")
 MULTI_SEPARATOR = ","
 
 
@@ -91,12 +96,18 @@ class Record:
     ``values`` keeps the value exactly as written (``"GRCh38,hg19"``, ``"None"``);
     :meth:`split` gives the list form. ``confidence`` maps attributes to [0, 1].
     ``terms`` holds ontology matches added by normalisation (attribute -> dict).
+    ``source`` says where each value came from (one of :data:`SOURCES`); ``evidence``
+    backs it: ``{"span": [start, end], "text": ...}`` for a stated or copied value
+    (character offsets into the input line the translator read), ``"key"`` the field it
+    was read from, ``"basis"`` what a known fact was recorded in.
     """
 
     schema: Schema
     values: dict[str, str]
     confidence: dict[str, float] = field(default_factory=dict)
     terms: dict[str, dict] = field(default_factory=dict)
+    source: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, dict] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = [a for a in self.values if a not in self.schema]
@@ -105,6 +116,9 @@ class Record:
                 f"Attributes {unknown} are not in the {self.schema.name} set "
                 f"({', '.join(self.schema.attributes)})."
             )
+        bad = {a: s for a, s in self.source.items() if s not in SOURCES}
+        if bad:
+            raise ParseError(f"Unknown value sources {bad}; valid: {', '.join(SOURCES)}.")
 
     def __getitem__(self, attribute: str) -> str:
         return self.values.get(attribute, "")
@@ -129,6 +143,10 @@ class Record:
             out["confidence"] = dict(self.confidence)
         if self.terms:
             out["terms"] = dict(self.terms)
+        if self.source:
+            out["source"] = dict(self.source)
+        if self.evidence:
+            out["evidence"] = dict(self.evidence)
         return out
 
     @classmethod
@@ -138,6 +156,8 @@ class Record:
             dict(data["values"]),
             dict(data.get("confidence", {})),
             dict(data.get("terms", {})),
+            dict(data.get("source", {})),
+            dict(data.get("evidence", {})),
         )
 
 

@@ -64,3 +64,23 @@ def test_render_empty_values_and_record_dict_round_trip():
 def test_record_rejects_unknown_attribute():
     with pytest.raises(ParseError, match="not in the cistrome set"):
         Record(CISTROME, {"Sex": "male"})
+
+
+def test_record_carries_sources_and_evidence_through_dict_round_trip():
+    from geoscribe.schema import CISTROME, Record
+
+    rec = Record(CISTROME, {"Cell Line": "A375", "Cell Type": "None", "Tissue Type": "None", "Factor": "None"},
+                 source={"Cell Line": "stated"},
+                 evidence={"Cell Line": {"span": [12, 16], "text": "A375", "key": "cell line"}})
+    back = Record.from_dict(rec.to_dict())
+    assert back.source == {"Cell Line": "stated"} and back.evidence["Cell Line"]["span"] == [12, 16]
+
+
+def test_record_refuses_an_unknown_source():
+    import pytest
+
+    from geoscribe.errors import ParseError
+    from geoscribe.schema import CISTROME, Record
+
+    with pytest.raises(ParseError, match="guessed"):
+        Record(CISTROME, {"Cell Line": "A375"}, source={"Cell Line": "guessed"})

@@ -7,7 +7,7 @@ TEXT = "Title: ChIP-seq of GFP-tagged ZBTB42 in HEK293 cells - Characteristics: 
 
 def test_input_spans_are_runs_of_words():
     spans = input_spans("cell line: MCF-7; antibody: ESR1", max_words=2)
-    assert {"MCF-7", "ESR1", "line MCF-7", "MCF-7 antibody"} <= spans
+    assert {"MCF-7", "ESR1", "line MCF-7", "MCF-7 antibody"} <= set(spans)
     assert "cell line MCF-7" not in spans  # three words
     assert "K562" in input_spans("ChIP-seq in K562") and "in K562" not in input_spans("ChIP-seq in K562")
 
@@ -59,3 +59,14 @@ def test_nothing_close_keeps_the_value():
 def test_in_text_matches_whole_words_only():
     assert in_text(TEXT, "hek293") and in_text(TEXT, "ZBTB42")
     assert not in_text(TEXT, "ZBTB4") and not in_text(TEXT, "None") and not in_text(TEXT, "")
+
+
+def test_input_spans_come_in_text_order_each_once():
+    # a list in a fixed order (not a set whose order follows PYTHONHASHSEED): ties in snapping go to the first
+    assert input_spans("A375 cells A375", max_words=2) == ["A375", "A375 cells", "cells", "cells A375"]
+
+
+def test_snap_tie_goes_to_the_earliest_span():
+    # 'CEX' is equally close to 'CEL' and 'CEA'; the span written first in the text wins
+    assert snap_value("Title: CEL then CEA", "CEX", known=[]) == "CEL"
+    assert snap_value("Title: CEA then CEL", "CEX", known=[]) == "CEA"

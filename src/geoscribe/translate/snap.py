@@ -22,19 +22,21 @@ from ..schema import NONE
 WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-._/+]*[A-Za-z0-9])?")
 
 
-def input_spans(text: str, max_words: int = 3) -> set[str]:
-    """Runs of 1 to ``max_words`` consecutive words of ``text``, joined by one space;
-    runs holding an English stop word (``in K562``) are not names and are left out."""
+def input_spans(text: str, max_words: int = 3) -> list[str]:
+    """Runs of 1 to ``max_words`` consecutive words of ``text``, joined by one space, each once,
+    in the order they start in the text (shorter first at one start): a fixed order, so a tie
+    between equally similar candidates goes to the earliest span, whatever ``PYTHONHASHSEED`` is.
+    Runs holding an English stop word (``in K562``) are not names and are left out."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     words = WORD.findall(text)
     stop = [w.lower() in ENGLISH_STOP_WORDS for w in words]
-    return {
+    return list(dict.fromkeys(
         " ".join(words[i : i + k])
         for i in range(len(words))
         for k in range(1, max_words + 1)
         if i + k <= len(words) and not any(stop[i : i + k])
-    }
+    ))
 
 
 def in_text(text: str, value: str) -> bool:
@@ -92,6 +94,7 @@ def snap_value(
         return extended
     if low in text.lower():
         return value  # a verbatim copy of something new: trust it
+    # fixed order (input spans in text order, then known values in training order): ties go to the first
     candidates = [span for span in input_spans(text) if span.lower() not in exclude] + list(known_low.values())
     # pieces glued from a word another attribute holds (HNP + K562) say nothing about this one
     rest = " ".join(w for w in value.split() if w.lower() not in exclude) or value
