@@ -1,0 +1,235 @@
+"""Grounding: every value says where it came from, and a value nothing supports is not emitted.
+
+A translator's record is a guess per attribute. On the curated pairs it was
+fitted on, a guess is usually right; on the archive as it is written (arrays and
+RNA-seq of tissues and patients, ``key: value`` characteristics) a fluent guess
+multiplied by 100k samples is worse than an honest "unknown". :class:`Grounding`
+rewrites a record, attribute by attribute, with the best evidence there is
+(``docs/translator.md``, "Where a value comes from"):
+
+1. ``stated``: read off the record by the deterministic reader
+   (:func:`geoscribe.translate.stated.read_stated`: ``gender: F``, ``cell line:
+   A375``) or, for the assay, from the record's type, library strategy, platform
+   and words (:func:`geoscribe.translate.assay.assay_evidence`). A stated value
+   replaces the model's.
+2. not applicable: the target of a sample that is not ChIP, the genome assembly
+   of an array, ENCODE's project of a record that names no consortium are
+   ``None``, whatever the model says.
+3. ``known``: a fact the training pairs record about the named entity (every
+   K562 pair says female, 53 years, CML) fills attributes the record does not state.
+4. ``copied``: the model's value is written in the input.
+5. ``model``: the model's value is a value seen in training but not in the text.
+   Attributes about a donor or a target (:data:`EVIDENCE_ONLY`) are never taken
+   from the model alone - nothing in a text that does not mention sex says which
+   sex it is - and other model values under ``min_confidence`` are dropped.
+
+Everything else (a value that is neither stated, known, in the text nor a training
+value: ``MDA MDA MDA``) becomes the attribute's abstention value (``None`` or
+``unknown``, whichever the training pairs use for "not given"). So a broken value
+cannot come out, by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from ..schema import NONE, Record, Schema, get_schema
+from ..text import Sample, format_sample
+
+UNKNOWN = "unknown"
+
+#: attributes a model may not fill from its own belief: they describe a donor or a ChIP target, and a
+#: text that does not state them (or name an entity whose value is recorded) gives no ground for a value
+EVIDENCE_ONLY: dict[str, tuple[str, ...]] = {
+    "cistrome": ("Factor",),
+    "encode": ("Target of assay", "Age", "Age units", "Sex", "Ethnicity", "Health status", "Life stage"),
+}
+
+#: the attribute naming the biological entity whose recorded facts fill the others (rule 3)
+ENTITY: dict[str, str] = {"cistrome": "Cell Line", "encode": "Biosample term name"}
+
+#: the ChIP target and what only applies with one
+TARGET_ATTRIBUTES = ("Factor", "Target of assay", "Investigated as")
+
+
+def _norm(value: str) -> str:
+    return re.sub(r"\s+", " ", value.strip().lower())
+
+
+def find_span(text: str, value: str) -> tuple[int, int] | None:
+    """Character offsets of the first whole-word occurrence of ``value`` in ``text`` (case ignored)."""
+    if not value or value in (NONE, UNKNOWN):
+        return None
+    m = re.search(r"(?<![A-Za-z0-9])" + re.escape(value.lower()) + r"(?![A-Za-z0-9])", text.lower())
+    return (m.start(), m.end()) if m else None
+
+
+class Grounding:
+    """Source, evidence and abstention for the records of any translator (module docstring).
+
+    ``min_confidence``: a ``model`` value under it is dropped. ``min_support``:
+    an entity fact needs at least this many training pairs, all agreeing.
+    ``stated``, ``assay``, ``known`` turn rules 1-2, 2 and 3 off for ablations.
+    Fitted state: ``values_`` (attribute -> lower-cased training value -> value),
+    ``facts_`` (entity value -> attribute -> value), ``abstain_`` (attribute ->
+    the value that means "not given").
+    """
+
+    def __init__(self, *, schema: str = "cistrome", min_confidence: float = 0.5, min_support: int = 2,
+                 stated: bool = True, assay: bool = True, known: bool = True) -> None:
+        self.schema = schema
+        self.min_confidence = min_confidence
+        self.min_support = min_support
+        self.stated = stated
+        self.assay = assay
+        self.known = known
+
+    @property
+    def attribute_set(self) -> Schema:
+        return get_schema(self.schema)
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, records: Sequence[Record]) -> Grounding:
+        """Learn the training values, the entity facts and the abstention values from training records."""
+        schema = self.attribute_set
+        self.values_: dict[str, dict[str, str]] = {a: {} for a in schema.attributes}
+        for r in records:
+            for a in schema.attributes:
+                v = r.values.get(a) or NONE
+                self.values_[a].setdefault(v.lower(), v)
+        for a in self.values_:  # a fixed order, whatever order the pairs came in
+            self.values_[a] = dict(sorted(self.values_[a].items()))
+        self.abstain_ = {}
+        for a in schema.attributes:
+            counts = Counter(r.values.get(a) for r in records if r.values.get(a) in (NONE, UNKNOWN))
+            self.abstain_[a] = max(sorted(counts), key=counts.get) if counts else NONE
+        entity = ENTITY.get(schema.name)
+        seen: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        if entity:
+            for r in records:
+                e = r.values.get(entity) or NONE
+                if e in (NONE, UNKNOWN):
+                    continue
+                for a in schema.attributes:
+                    if a != entity and a not in TARGET_ATTRIBUTES and a not in ("Assay name", "Assay type"):
+                        seen[e.lower()][a][r.values.get(a) or NONE] += 1
+        self.facts_ = {
+            e: {a: next(iter(c)) for a, c in sorted(attrs.items())
+                if len(c) == 1 and sum(c.values()) >= self.min_support}
+            for e, attrs in sorted(seen.items())
+        }
+        self.facts_ = {e: f for e, f in self.facts_.items() if f}
+        return self
+
+    # ------------------------------------------------------------------ grounding
+    def ground(self, record: Record, sample: Sample | str) -> Record:
+        """``record`` with every value's source and evidence, unsupported values abstained."""
+        from .assay import assay_evidence
+        from .stated import read_stated
+
+        schema = self.attribute_set
+        text = format_sample(sample) if isinstance(sample, Sample) else (sample or "")
+        values = dict(record.values)
+        confidence = dict(record.confidence)
+        source: dict[str, str] = {}
+        evidence: dict[str, dict[str, Any]] = {}
+
+        def put(attr: str, value: str, src: str | None, conf: float, ev: dict[str, Any] | None = None) -> None:
+            values[attr], confidence[attr] = value, conf
+            source.pop(attr, None), evidence.pop(attr, None)
+            if src is not None:
+                source[attr] = src
+                if ev:
+                    evidence[attr] = ev
+
+        # 1. what the record states
+        stated = read_stated(sample, schema) if self.stated else {}
+        for attr, st in stated.items():
+            if attr in values:
+                put(attr, st.value, "stated", 1.0, _evidence_of(st))
+        # 2. the assay, and what does not apply to it
+        assay = None
+        if self.assay:
+            assay = assay_evidence(sample)
+            if assay is not None:
+                for attr, value in (("Assay name", assay.name), ("Assay type", assay.type)):
+                    if attr in values and value and attr not in stated:
+                        put(attr, value, "stated", 1.0, _evidence_of(assay))
+                if assay.is_chip is False:
+                    for attr in TARGET_ATTRIBUTES:
+                        if attr in values:
+                            put(attr, NONE, None, 1.0)
+                if assay.is_array and "Genome assembly" in values:
+                    put("Genome assembly", NONE, None, 1.0)
+        # 3. facts recorded about the named entity
+        entity = ENTITY.get(schema.name)
+        named = entity in source or (entity in values and find_span(text, values.get(entity, "")) is not None)
+        if self.known and entity and named:
+            facts = getattr(self, "facts_", {}).get(values[entity].lower(), {})
+            for attr, value in facts.items():
+                if attr not in source and attr in values:
+                    put(attr, value, "known", max(confidence.get(attr, 0.0), 0.9),
+                        {"basis": f"training pairs: {entity} {values[entity]}"})
+        # 4-5. the model's own values; a ChIP target may be the model's when the record shows a ChIP
+        evidence_only = set(EVIDENCE_ONLY.get(schema.name, ()))
+        if self.assay and assay is not None and assay.is_chip:
+            evidence_only -= set(TARGET_ATTRIBUTES)
+        for attr in schema.attributes:
+            if attr in source:
+                continue
+            value = values.get(attr) or NONE
+            if _norm(value) in ("none", "unknown", ""):
+                continue  # an abstention or "does not apply" needs no source
+            span = find_span(text, value)
+            if span is not None:
+                put(attr, value, "copied", confidence.get(attr, 0.0),
+                    {"span": list(span), "text": text[span[0]:span[1]]})
+            elif (value.lower() in getattr(self, "values_", {}).get(attr, {})
+                  and attr not in evidence_only
+                  and confidence.get(attr, 0.0) >= self.min_confidence):
+                put(attr, value, "model", confidence.get(attr, 0.0))
+            else:
+                put(attr, self._abstain(attr), None, confidence.get(attr, 0.0))
+        if "Investigated as" in values and _norm(values.get("Target of assay", "")) in ("none", "unknown", ""):
+            put("Investigated as", NONE, None, confidence.get("Investigated as", 0.0))
+        if "Age units" in values and _norm(values.get("Age", "")) in ("none", "unknown", ""):
+            if "Age units" not in source or source["Age units"] != "stated":
+                put("Age units", self._abstain("Age units"), None, confidence.get("Age units", 0.0))
+        return Record(schema, values, confidence, dict(record.terms), source, evidence)
+
+    def _abstain(self, attr: str) -> str:
+        return getattr(self, "abstain_", {}).get(attr, NONE)
+
+    # ------------------------------------------------------------------ persistence
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "params": {"schema": self.schema, "min_confidence": self.min_confidence,
+                       "min_support": self.min_support},
+            "values": getattr(self, "values_", {}),
+            "facts": getattr(self, "facts_", {}),
+            "abstain": getattr(self, "abstain_", {}),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Grounding:
+        obj = cls(**{k: v for k, v in data["params"].items()})
+        obj.values_ = {str(a): {str(k): str(v) for k, v in t.items()} for a, t in data["values"].items()}
+        obj.facts_ = {str(e): {str(a): str(v) for a, v in f.items()} for e, f in data["facts"].items()}
+        obj.abstain_ = {str(a): str(v) for a, v in data["abstain"].items()}
+        unknown = set(obj.values_) - set(obj.attribute_set.attributes)
+        if unknown:
+            raise ValueError(f"attributes not in the {obj.schema} set: {sorted(unknown)}")
+        return obj
+
+
+def _evidence_of(found: Any) -> dict[str, Any]:
+    """The evidence dict of a stated value or an assay reading (span, text, key, field when known)."""
+    out: dict[str, Any] = {}
+    for name in ("span", "text", "key", "field"):
+        value = getattr(found, name, None)
+        if value is not None and value != "":
+            out[name] = list(value) if name == "span" else value
+    return out
