@@ -37,13 +37,13 @@ _WHO = r"(?:(?:donor|patient|subject|sample|animal|mouse|mice|individual|partici
 KEYS: dict[str, str] = {
     "sex": _WHO + r"(?:sex|gender)(?:[ _]*[(\[]?\s*m\s*/\s*f\s*[)\]]?)?",
     "age": _WHO
-    + r"age(?:[ _]+at[ _]+(?:diagnosis|dx|collection|sampling|sample|surgery|biopsy|death|baseline"
+    + r"age(?:[ _]+of[ _]+(?:mouse|mice|animal|patient|donor|subject))?(?:[ _]+at[ _]+(?:(?:primary[ _]+)?diagnosis|dx|collection|sampling|sample|surgery|biopsy|death|baseline"
     r"|enrollment|enrolment|harvest|sacrifice|time[ _]+of[ _]+(?:surgery|sampling|collection)))?"
     r"(?:(?:[ _]+[(\[]?|[(\[])\s*(?:in[ _]+)?(?P<unit>" + _UNIT + r")\s*[)\]]?)?|agevalue",
     "cell_line": r"cell[ _]*line(?:[ _]+name)?|cl[ _]+name",
     "cell_type": r"cell[ _]*type",
-    "tissue": r"tissue(?:[ _]+type)?|organism[ _]*part|body[ _]+site|organ|tissue[ _]+source|source[ _]+tissue",
-    "disease": r"disease[ _]*(?:state|status)?|diagnosis|clinical[ _]+diagnosis"
+    "tissue": r"tissue(?:[ _]+type)?|organism[ _]*part|body[ _]+site|organ",
+    "disease": r"disease[ _]*(?:state|status)?|diagnosis|clinical[ _]*diagnosis"
     r"|(?:donor[ _]+)?health[ _]*(?:state|status)",
     "strain": r"(?:mouse[ _]+|rat[ _]+)?strain(?:[ _]+background)?",
     "ethnicity": r"race|ethnicity|ethnic[ _]+(?:background|group|origin)|race[ _]*/[ _]*ethnicity",
@@ -52,6 +52,11 @@ KEYS: dict[str, str] = {
     "organism": r"organism|species",
 }
 CONCEPTS = tuple(KEYS)
+#: keys that give way to the concept's main keys when both are written and disagree
+#: (``tissue: breast; tissue type: DCIS``; ``disease state: X; clinical diagnosis: Y``)
+SECONDARY_KEYS = re.compile(
+    r"tissue[ _]+type|organ|body[ _]+site|.*diagnosis|.*health.*|age[ _]+at.*|(?:chip[ _-]*)?antibody", re.IGNORECASE
+)
 
 #: a key preceded by one of these words is about someone or something else
 #: (``maternal age``, ``parental cell line``, ``advanced disease state``)
@@ -261,8 +266,10 @@ def _number(text: str) -> str:
 
 def _age(value: str, item: _Item) -> dict[str, str] | None:
     v = " ".join(value.split())
+    if v.lower() in LIFE_STAGE:  # "age: adult"
+        return {"life_stage": LIFE_STAGE[v.lower()]}
     if not item.open_end:
-        return _age_of(v, item)
+        return _age_of(v, item) or (_age_of(v.split(",")[0], item) if "," in v else None)
     words = v.split()
     for n in (3, 2, 1):  # "41 years RNA was ..." -> the longest head that parses
         if len(words) >= n:
@@ -399,6 +406,8 @@ def read_concepts(sample_or_text: Sample | str) -> dict[str, Stated]:
                 Stated(org["organism"], "organism", sample_or_text.organism.strip(), None, "organism"))
     out = {}
     for concept, values in found.items():
+        main = [v for v in values if not SECONDARY_KEYS.fullmatch(v.key)]
+        values = main or values
         if len({v.value.lower() for v in values}) == 1:
             out[concept] = values[0]
     if "age" not in out:  # a unit or life stage without its age is kept only from its own key
