@@ -253,6 +253,9 @@ def _sex(value: str, item: _Item) -> dict[str, str] | None:
     v = value.lower().strip()
     if v in SEX:
         return {"sex": SEX[v]}
+    words = set(re.split(r"[\s,/&+]+", v)) - {"pooled", "mixed", "and", "both", "sexes", ""}
+    if words and {SEX.get(w) for w in words} == {"male", "female"} and words <= set(SEX):
+        return {"sex": "mixed"}  # "pooled male and female", "males and females"
     if item.open_end:  # "gender: M Hybridized to ..."
         first = v.split()[0] if v.split() else ""
         if first in SEX and first not in ("both", "w"):
