@@ -15,6 +15,7 @@ import random
 import sqlite3
 from pathlib import Path
 
+from geoscribe.assay import assay_evidence
 from geoscribe.stated import read_concepts
 from geoscribe.text import Sample, format_sample
 
@@ -57,7 +58,11 @@ def main() -> None:
             if c in found:
                 counts[c] += 1
                 reads.append((s, c, found[c]))
+    assays = [assay_evidence(s) for s in samples]
+    transcription = sum(1 for a in assays if a and a.type == "Transcription")
     print(f"{len(samples)} RNA samples (seed {args.seed}), {len(exclude)} GSMs excluded")
+    print(f"  assay type Transcription: {transcription} ({transcription / len(samples):.1%}); "
+          f"ChIP: {sum(1 for a in assays if a and a.is_chip)}")
     for c in CONCEPTS:
         print(f"  {c:10s} stated in {counts[c]:4d}  ({counts[c] / len(samples):.1%})")
     if args.check:
