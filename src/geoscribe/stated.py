@@ -96,7 +96,8 @@ SEX = {
 }
 HEALTHY = frozenset(
     "healthy|normal|control|healthy control|normal control|healthy donor|healthy volunteer|"
-    "healthy subject|healthy individual|non-diseased|no disease|disease-free|apparently healthy".split("|")
+    "healthy subject|healthy individual|non-diseased|no disease|disease-free|disease free|"
+    "apparently healthy|presumed normal".split("|")
 )
 #: disease values that name a group, not a disease
 _UNINFORMATIVE_DISEASE = frozenset("case|patient|affected|unaffected|yes|no|positive|negative|"
@@ -285,7 +286,10 @@ def _age(value: str, item: _Item) -> dict[str, str] | None:
 def _age_of(v: str, item: _Item) -> dict[str, str] | None:
     m = _EMBRYONIC.fullmatch(v)
     if m:
-        return {"age": _number(m.group("a") or m.group("b")), "age_unit": "day",
+        day = _number(m.group("a") or m.group("b"))
+        if float(day) == 0:
+            return None  # "E0": ENCODE's placeholder on ES cell records, not a day
+        return {"age": day, "age_unit": "day",
                 "life_stage": "embryonic"}
     m = _POSTNATAL.fullmatch(v)
     if m and item.unit == "":

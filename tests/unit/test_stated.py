@@ -167,3 +167,10 @@ def test_long_open_ended_value_is_not_read():
 def test_empty_input():
     assert read_concepts("") == {}
     assert read_stated(Sample(), "encode") == {}
+
+
+def test_encode_placeholders_and_healthy_synonyms():
+    # ENCODE's mouse ES records write "age: E0": not an embryonic day
+    assert values(read_concepts("lab: LICR-m; cell: ES-Bruce4; age: E0; sex: M")) == {"sex": "male"}
+    assert values(read_concepts("Characteristics: disease: Disease Free; donor_sex: Female")) == {
+        "disease": "healthy", "sex": "female"}
