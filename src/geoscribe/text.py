@@ -39,6 +39,12 @@ class Sample:
     # Pre-formatted input text (as in the shared pairs' ``input`` column); when set,
     # it is used as is instead of formatting the fields.
     text: str = ""
+    # What GEO says the sample is: ``!Sample_type`` (RNA, genomic, SRA, protein, ...),
+    # ``!Sample_library_strategy`` (RNA-Seq, ChIP-Seq, ...; sequencing records only) and
+    # ``!Sample_molecule_ch1`` (total RNA, genomic DNA, ...). Evidence for the assay.
+    sample_type: str = ""
+    library_strategy: str = ""
+    molecule: str = ""
 
     def to_dict(self) -> dict[str, str]:
         return {k: getattr(self, k) for k in FIELDS}
@@ -54,6 +60,9 @@ FIELDS = (
     "series",
     "platform",
     "text",
+    "sample_type",
+    "library_strategy",
+    "molecule",
 )
 
 

@@ -19,6 +19,9 @@ source_name           ``!Sample_source_name_ch1`` (old records: ``!Sample_target
 organism              ``!Sample_organism_ch1`` (old records: ``!Sample_organism``)
 series                ``!Sample_series_id`` (all, comma-joined), else the file's ``^SERIES``
 platform              ``!Sample_platform_id``
+sample_type           ``!Sample_type``
+library_strategy      ``!Sample_library_strategy``
+molecule              ``!Sample_molecule_ch1``
 ====================  ===================================================================
 
 A GDS file has no ``^SAMPLE`` blocks: its samples are the GSM columns of the
@@ -96,6 +99,9 @@ def _soft_sample(label: str, f: dict[str, list[str]], series: str) -> Sample:
         organism=", ".join(_unique(f.get("sample_organism_ch1") or f.get("sample_organism", []))),
         series=",".join(_unique(f.get("sample_series_id", []))) or series,
         platform=first("sample_platform_id"),
+        sample_type=first("sample_type"),
+        library_strategy=first("sample_library_strategy"),
+        molecule=first("sample_molecule_ch1"),
     )
 
 

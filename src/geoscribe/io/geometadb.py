@@ -2,7 +2,8 @@
 
 GEOmetadb is the source the seed paper took its inputs from. Only ``gsm`` is
 required; the other columns (``title, characteristics_ch1, description,
-source_name_ch1, organism_ch1, series_id, gpl``) are read when present. GEOmetadb
+source_name_ch1, organism_ch1, series_id, gpl``, and ``type``, ``molecule_ch1``
+for the sample type) are read when present. GEOmetadb
 joins multi-line fields with ``";\\t"``; they come out joined by ``"; "``, as the
 SOFT reader joins them.
 
@@ -36,6 +37,8 @@ COLUMNS = {
     "series": "series_id",
     "platform": "gpl",
 }
+# Further Sample fields -> GEOmetadb column (what the sample is, evidence for its assay)
+KIND_COLUMNS = {"sample_type": "type", "molecule": "molecule_ch1"}
 _TEXT_COLUMNS = ("title", "characteristics_ch1", "description", "source_name_ch1")
 
 
@@ -106,6 +109,7 @@ def _rows(con: sqlite3.Connection, path: Path, table: str) -> Iterator[Sample]:
             f"{path}: table {table!r} lacks a 'gsm' column or any of "
             f"{', '.join(_TEXT_COLUMNS)} (has: {', '.join(sorted(present))})"
         )
-    select = ", ".join(f'"{col}"' if col in present else "NULL" for col in COLUMNS.values())
-    for row in con.execute(f'SELECT {select} FROM "{table}"'):  # Sample field order
-        yield Sample(*[field_value(v) for v in row])
+    columns = {**COLUMNS, **KIND_COLUMNS}
+    select = ", ".join(f'"{col}"' if col in present else "NULL" for col in columns.values())
+    for row in con.execute(f'SELECT {select} FROM "{table}"'):
+        yield Sample(**{f: field_value(v) for f, v in zip(columns, row)})

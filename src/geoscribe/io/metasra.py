@@ -19,10 +19,11 @@ from pathlib import Path
 from ..errors import InputError
 from ..text import Sample
 from ._common import decode, guarded, open_binary
-from .geometadb import COLUMNS, field_value
+from .geometadb import COLUMNS, KIND_COLUMNS, field_value
 
-# MetaSRA field -> Sample field: GEOmetadb's column names (the platform comes from the key)
-FIELDS = {column: field for field, column in COLUMNS.items() if field != "platform"}
+# MetaSRA field -> Sample field: GEOmetadb's column names (the platform comes from the key;
+# ``type`` is the sample type, RNA/genomic/SRA/...)
+FIELDS = {column: field for field, column in {**COLUMNS, **KIND_COLUMNS}.items() if field != "platform"}
 
 
 def read_metasra(path: str | Path) -> Iterator[Sample]:

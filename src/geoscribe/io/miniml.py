@@ -9,7 +9,8 @@ reach the parser, because real files declare UTF-8 and hold latin-1 bytes.
 
 Field mapping: ``Accession`` (else ``iid``) -> gsm, ``Title``, channel 1's
 ``Characteristics`` (``tag: value``, joined by "; "), ``Source`` and ``Organism``,
-the sample's ``Description``, ``Platform-Ref``, and the ``Series`` that lists it.
+the sample's ``Description``, ``Platform-Ref``, ``Type``, ``Library-Strategy``,
+channel 1's ``Molecule``, and the ``Series`` that lists it.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def _sample(el: Element) -> Sample:
     channels = sorted(_children(el, "Channel"), key=lambda c: c.get("position", "1"))
     channel = channels[0] if channels else None
     chars: list[str] = []
-    source = organism = ""
+    source = organism = molecule = ""
     if channel is not None:
         for c in _children(channel, "Characteristics"):
             value, tag = _text(c), (c.get("tag") or "").strip()
@@ -68,6 +69,7 @@ def _sample(el: Element) -> Sample:
                 chars.append(f"{tag}: {value}" if tag else value)
         source = _text(_child(channel, "Source"))
         organism = ", ".join(dict.fromkeys(_text(o) for o in _children(channel, "Organism")))
+        molecule = _text(_child(channel, "Molecule"))
     platform = _child(el, "Platform-Ref")
     return sample_or_none(
         gsm=_text(_child(el, "Accession")) or el.get("iid"),
@@ -77,6 +79,9 @@ def _sample(el: Element) -> Sample:
         source_name=source,
         organism=organism,
         platform=platform.get("ref") if platform is not None else "",
+        sample_type=_text(_child(el, "Type")),
+        library_strategy=_text(_child(el, "Library-Strategy")),
+        molecule=molecule,
     )
 
 
