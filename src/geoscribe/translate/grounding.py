@@ -45,14 +45,27 @@ UNKNOWN = "unknown"
 #: text that does not state them (or name an entity whose value is recorded) gives no ground for a value
 EVIDENCE_ONLY: dict[str, tuple[str, ...]] = {
     "cistrome": ("Factor",),
-    "encode": ("Target of assay", "Age", "Age units", "Sex", "Ethnicity", "Health status", "Life stage"),
+    "encode": ("Target of assay", "Age", "Sex", "Ethnicity", "Health status"),
 }
+
+#: values of an evidence-only attribute that the model may infer from the wording on its own: a pool of
+#: whole flies is of ``mixed`` sex, a worm ``hermaphrodite``; ``male``/``female`` need evidence
+INFERABLE_VALUES: dict[str, tuple[str, ...]] = {"Sex": ("mixed", "hermaphrodite")}
 
 #: the attribute naming the biological entity whose recorded facts fill the others (rule 3)
 ENTITY: dict[str, str] = {"cistrome": "Cell Line", "encode": "Biosample term name"}
 
+#: attributes of the experiment, not of the biological entity: never an entity's recorded fact
+EXPERIMENT_ATTRIBUTES = ("Assay name", "Assay type", "Target of assay", "Genome assembly", "Project",
+                         "Investigated as", "Factor")
+
 #: the ChIP target and what only applies with one
 TARGET_ATTRIBUTES = ("Factor", "Target of assay", "Investigated as")
+
+
+def _squash(value: str) -> str:
+    """Letters and digits, lower-cased: spellings that differ only in punctuation compare equal."""
+    return re.sub(r"[^a-z0-9]", "", value.lower())
 
 
 def _norm(value: str) -> str:
@@ -114,7 +127,7 @@ class Grounding:
                 if e in (NONE, UNKNOWN):
                     continue
                 for a in schema.attributes:
-                    if a != entity and a not in TARGET_ATTRIBUTES and a not in ("Assay name", "Assay type"):
+                    if a != entity and a not in EXPERIMENT_ATTRIBUTES:
                         seen[e.lower()][a][r.values.get(a) or NONE] += 1
         self.facts_ = {
             e: {a: next(iter(c)) for a, c in sorted(attrs.items())
@@ -127,8 +140,8 @@ class Grounding:
     # ------------------------------------------------------------------ grounding
     def ground(self, record: Record, sample: Sample | str) -> Record:
         """``record`` with every value's source and evidence, unsupported values abstained."""
-        from .assay import assay_evidence
-        from .stated import read_stated
+        from ..assay import assay_evidence, not_applicable
+        from ..stated import read_stated
 
         schema = self.attribute_set
         text = format_sample(sample) if isinstance(sample, Sample) else (sample or "")
@@ -145,32 +158,44 @@ class Grounding:
                 if ev:
                     evidence[attr] = ev
 
-        # 1. what the record states
+        # 1. what the record states (in the training pairs' spelling when one matches)
         stated = read_stated(sample, schema) if self.stated else {}
         for attr, st in stated.items():
-            if attr in values:
-                put(attr, st.value, "stated", 1.0, _evidence_of(st))
-        # 2. the assay, and what does not apply to it
+            if attr not in values:
+                continue
+            value = self._training_spelling(attr, st.value)
+            if self._model_keeps(attr, value, values.get(attr) or NONE, confidence.get(attr, 0.0), text):
+                continue
+            put(attr, value, "stated", 1.0, st.evidence())
+        # 2. the assay (the model's finer name stands when its type agrees: CRISPRi followed by
+        #    RNA-seq), and what does not apply to this record
         assay = None
         if self.assay:
             assay = assay_evidence(sample)
-            if assay is not None:
-                for attr, value in (("Assay name", assay.name), ("Assay type", assay.type)):
-                    if attr in values and value and attr not in stated:
-                        put(attr, value, "stated", 1.0, _evidence_of(assay))
-                if assay.is_chip is False:
-                    for attr in TARGET_ATTRIBUTES:
-                        if attr in values:
-                            put(attr, NONE, None, 1.0)
-                if assay.is_array and "Genome assembly" in values:
-                    put("Genome assembly", NONE, None, 1.0)
+            if assay is not None and "Assay type" in values:
+                agrees = _norm(values.get("Assay type", "")) == _norm(assay.type) and assay.field == "text"
+                if not agrees:
+                    put("Assay name", assay.name, "stated", 1.0, _evidence_of(assay))
+                put("Assay type", assay.type, "stated", 1.0, _evidence_of(assay))
+            ruled_out = not_applicable(sample, schema)
+            if not isinstance(sample, Sample):  # a bare line seldom names its project: only GEO records say
+                ruled_out.pop("Project", None)
+            if any(w in _norm(values.get("Assay name", "")) for w in ("knockdown", "crispr", "rnai", "followed by")):
+                for attr in TARGET_ATTRIBUTES:  # a perturbation's target applies to an RNA-seq readout
+                    ruled_out.pop(attr, None)
+            for attr, why in ruled_out.items():
+                if attr in values and find_span(text, values[attr]) is None or attr in ("Project", "Genome assembly"):
+                    if attr in values:
+                        put(attr, NONE, None, 1.0)
+                        evidence[attr] = {"not_applicable": why}
         # 3. facts recorded about the named entity
         entity = ENTITY.get(schema.name)
         named = entity in source or (entity in values and find_span(text, values.get(entity, "")) is not None)
         if self.known and entity and named:
             facts = getattr(self, "facts_", {}).get(values[entity].lower(), {})
             for attr, value in facts.items():
-                if attr not in source and attr in values:
+                if attr in values and attr not in source and attr in EVIDENCE_ONLY.get(schema.name, ()) \
+                        and find_span(text, values[attr]) is None:
                     put(attr, value, "known", max(confidence.get(attr, 0.0), 0.9),
                         {"basis": f"training pairs: {entity} {values[entity]}"})
         # 4-5. the model's own values; a ChIP target may be the model's when the record shows a ChIP
@@ -188,17 +213,41 @@ class Grounding:
                 put(attr, value, "copied", confidence.get(attr, 0.0),
                     {"span": list(span), "text": text[span[0]:span[1]]})
             elif (value.lower() in getattr(self, "values_", {}).get(attr, {})
-                  and attr not in evidence_only
+                  and (attr not in evidence_only or value.lower() in INFERABLE_VALUES.get(attr, ()))
                   and confidence.get(attr, 0.0) >= self.min_confidence):
                 put(attr, value, "model", confidence.get(attr, 0.0))
             else:
                 put(attr, self._abstain(attr), None, confidence.get(attr, 0.0))
         if "Investigated as" in values and _norm(values.get("Target of assay", "")) in ("none", "unknown", ""):
             put("Investigated as", NONE, None, confidence.get("Investigated as", 0.0))
-        if "Age units" in values and _norm(values.get("Age", "")) in ("none", "unknown", ""):
-            if "Age units" not in source or source["Age units"] != "stated":
-                put("Age units", self._abstain("Age units"), None, confidence.get("Age units", 0.0))
+        if "Age units" in values and "Age" not in source and source.get("Age units") != "stated":
+            put("Age units", self._abstain("Age units"), None, confidence.get("Age units", 0.0))
         return Record(schema, values, confidence, dict(record.terms), source, evidence)
+
+    def _training_spelling(self, attr: str, value: str) -> str:
+        """``value`` as the training pairs spell it (``MCF7`` -> ``MCF-7``), else as written."""
+        index = getattr(self, "squashed_", None)
+        if index is None:
+            index = self.squashed_ = {
+                a: {_squash(v): v for v in sorted(t.values(), reverse=True)} for a, t in getattr(self, "values_", {}).items()
+            }
+        return index.get(attr, {}).get(_squash(value), value)
+
+    def _model_keeps(self, attr: str, stated: str, model: str, conf: float, text: str) -> bool:
+        """True when the model's value should stand against a stated one: it is the same value, or
+        (for a ChIP target) a training value the model is sure of while the stated spelling is not
+        one (an alias: ``ER`` for ``ESR1``), or it is copied from the text and the stated value is
+        not a training value (the model chose another written name)."""
+        if _squash(stated) == _squash(model):
+            return True
+        known = getattr(self, "values_", {}).get(attr, {})
+        if stated.lower() in known or model.lower() not in known or _norm(model) in ("none", "unknown"):
+            return False
+        if attr in TARGET_ATTRIBUTES:
+            return conf >= self.min_confidence
+        # the model's training value names what the stated words describe (heart / Fetal Heart)
+        shared = set(re.findall(r"[a-z0-9]+", model.lower())) & set(re.findall(r"[a-z0-9]+", stated.lower()))
+        return bool(shared) and conf >= self.min_confidence
 
     def _abstain(self, attr: str) -> str:
         return getattr(self, "abstain_", {}).get(attr, NONE)
@@ -225,11 +274,9 @@ class Grounding:
         return obj
 
 
-def _evidence_of(found: Any) -> dict[str, Any]:
-    """The evidence dict of a stated value or an assay reading (span, text, key, field when known)."""
-    out: dict[str, Any] = {}
-    for name in ("span", "text", "key", "field"):
-        value = getattr(found, name, None)
-        if value is not None and value != "":
-            out[name] = list(value) if name == "span" else value
+def _evidence_of(assay: Any) -> dict[str, Any]:
+    """The evidence dict of an assay reading: the deciding text, the field it was in, its span."""
+    out: dict[str, Any] = {"text": assay.evidence, "field": assay.field}
+    if assay.span is not None:
+        out["span"] = list(assay.span)
     return out
