@@ -66,6 +66,7 @@ KINDS = {
     "wgbs": (["whole-genome shotgun bisulfite sequencing"], "DNA methylation", "u", False),
     "rrbs": (["RRBS"], "DNA methylation", "u", False),
     "dnaseq": (["whole genome sequencing", "DNA-seq"], "DNA sequencing", "u", False),
+    "rna": (None, "Transcription", "u", False),  # an RNA sample, technology not written
     "unk": (None, None, "u", None),
 }
 
