@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..schema import Schema
 from .files import PairsFile, align, read_pairs
-from .metrics import evaluate, is_present, near_duplicates, normalize, score
+from .metrics import evaluate, is_present, near_duplicates, comparison_form, score
 from .plot import plot_accuracy
 from .report import EvaluationReport, Scores, Split, SplitGroup, compare
 
@@ -37,7 +37,7 @@ __all__ = [
     "evaluate_files",
     "is_present",
     "near_duplicates",
-    "normalize",
+    "comparison_form",
     "plot_accuracy",
     "read_pairs",
     "score",

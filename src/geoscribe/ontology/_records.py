@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
 from ..schema import NONE, Record, Schema, get_schema, parse
@@ -69,6 +70,16 @@ def normalise_records(
     if len(ctxs) != len(records):
         raise InputError(f"normalise_records: {len(records)} records but {len(ctxs)} contexts; pass one per record.")
     return [normalise_record(r, mapper=mapper, context=c) for r, c in zip(records, ctxs)]
+
+
+def normalise_translations(
+    translations: Iterable[tuple[Any, str, Record]], *, mapper: TermMapper | None = None
+) -> Iterator[tuple[Any, str, Record]]:
+    """``(sample, line, record)`` triples (as ``translate_stream`` yields them) with the
+    record's terms filled, lazily, one at a time."""
+    mapper = mapper if mapper is not None else TermMapper()
+    for sample, line, record in translations:
+        yield sample, line, normalise_record(record, mapper=mapper)
 
 
 @dataclass
