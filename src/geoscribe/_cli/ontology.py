@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from pathlib import Path
@@ -10,43 +9,9 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
-from ..schema import Record, get_schema, parse
+from ..io.records import read_records
+from ..schema import get_schema
 from .common import user_errors
-
-
-def _read_records(path: Path, schema) -> tuple[list[Record], list[dict]]:
-    """Records from JSONL (Record.to_dict() or flat attr->value) or CSV (an 'output' column or one column per attribute)."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file; pass a .csv or .jsonl records file.")
-    records, extras = [], []
-    if path.suffix.lower() in (".jsonl", ".json"):
-        with open(path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{lineno}: not JSON ({exc.msg}); expected one record per line.") from None
-                values = row.get("values", {a: row[a] for a in schema.attributes if a in row})
-                records.append(Record(schema, dict(values), dict(row.get("confidence", {}))))
-                extras.append({k: row[k] for k in ("gsm", "id") if k in row})
-    elif path.suffix.lower() in (".csv", ".tsv"):
-        with open(path, newline="", encoding="utf-8") as f:
-            reader = csv.DictReader(f, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
-            cols = reader.fieldnames or []
-            if "output" not in cols and not any(a in cols for a in schema.attributes):
-                raise InputError(f"{path}: needs an 'output' column or {schema.name} attribute columns; found {cols}.")
-            for row in reader:
-                if "output" in cols:
-                    rec = parse(row["output"], schema, strict=False)
-                else:
-                    rec = Record(schema, {a: row[a] for a in schema.attributes if a in row})
-                records.append(rec)
-                extras.append({k: row[k] for k in ("gsm", "id") if k in row})
-    else:
-        raise InputError(f"{path}: unknown records format {path.suffix!r}; use .csv, .tsv or .jsonl.")
-    return records, extras
 
 
 def register(app: typer.Typer) -> None:
@@ -76,7 +41,7 @@ def register(app: typer.Typer) -> None:
                 onts = ",".join(c.ontologies) or "(none)"
                 typer.echo(f"{c.attribute:<22}{onts:<32}{c.distinct:>9}{c.mapped:>8}{share:>10}  {c.by_match}")
             return
-        records, extras = _read_records(input, sch)
+        records, extras = read_records(input, sch)
         done = ontology.normalise_records(records, mapper=mapper)
         out = open(output, "w", encoding="utf-8") if output else sys.stdout
         try:

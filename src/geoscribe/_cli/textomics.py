@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from ..io.records import read_text_pairs
 from .common import user_errors
 
 sub = typer.Typer(help="Textomics: GEO data vectors <-> series summaries (second seed paper).",
@@ -55,27 +56,15 @@ def vec2text(
     save: Path = typer.Option(None, help="Also fit on all series and save the model here."),
 ) -> None:
     """Cross-validated Vec2Text scores (BLEU, ROUGE, METEOR, NIST)."""
-    import numpy as np
+    from ..textomics.crossval import cross_validate, vec2text_model
+    from ..textomics.metrics import METEOR_VARIANT
 
-    from ..errors import InputError
-    from ..textomics._util import kfold
-    from ..textomics.metrics import METEOR_VARIANT, text_scores
-    from ..textomics.vec2text import KNNVec2Text, MLPVec2Text, NearestNeighbourVec2Text
-
-    makers = {"knn": lambda: KNNVec2Text(epochs=epochs), "mlp": lambda: MLPVec2Text(epochs=epochs),
-              "nn": NearestNeighbourVec2Text}
-    if model not in makers:
-        raise InputError(f"unknown model {model!r}; choose one of {', '.join(makers)}.")
-    ds = _load(dataset)
-    s = np.array(ds.summaries, dtype=object)
-    runs = []
-    for tr, te in kfold(len(ds), n_splits=folds):
-        m = makers[model]().fit(ds.vectors[tr], list(s[tr]))
-        runs.append(text_scores(m.generate(ds.vectors[te]), list(s[te])))
-    for k in runs[0]:
-        typer.echo(f"{k if k != 'METEOR' else METEOR_VARIANT}\t{np.mean([r[k] for r in runs]):.4f}")
+    scores = cross_validate(dataset, "vec2text", model=model, folds=folds, epochs=epochs)
+    for k, v in scores.items():
+        typer.echo(f"{k if k != 'METEOR' else METEOR_VARIANT}\t{v:.4f}")
     if save:
-        makers[model]().fit(ds.vectors, ds.summaries).save(save)
+        ds = _load(dataset)
+        vec2text_model(model, epochs=epochs).fit(ds.vectors, ds.summaries).save(save)
 
 
 @sub.command("text2vec")
@@ -88,23 +77,11 @@ def text2vec(
     folds: int = typer.Option(5),
 ) -> None:
     """Cross-validated Text2Vec RMSE and its improvement over the mean-vector baseline."""
-    from functools import partial
+    from ..textomics.crossval import cross_validate
 
-    import numpy as np
-
-    from ..textomics._util import kfold
-    from ..textomics.metrics import rmse
-    from ..textomics.text2vec import MeanVectorBaseline, Text2Vec
-
-    ds = _load(dataset)
-    make = partial(Text2Vec, encoder=encoder, pooling=pooling, shrink=shrink)
-    emb = make().embed(ds.summaries)
-    base, model = [], []
-    for tr, te in kfold(len(ds), n_splits=folds):
-        base.append(rmse(MeanVectorBaseline().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
-        model.append(rmse(make().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
-    b, m = float(np.mean(base)), float(np.mean(model))
-    typer.echo(f"mean baseline RMSE\t{b:.4f}\nText2Vec RMSE\t{m:.4f}\nimprovement\t{100 * (b - m) / b:+.1f}%")
+    r = cross_validate(dataset, "text2vec", folds=folds, encoder=encoder, pooling=pooling, shrink=shrink)
+    typer.echo(f"mean baseline RMSE\t{r['baseline_rmse']:.4f}\nText2Vec RMSE\t{r['text2vec_rmse']:.4f}\n"
+               f"improvement\t{r['improvement_pct']:+.1f}%")
 
 
 @sub.command("feasibility")
@@ -121,19 +98,6 @@ def feasibility_cmd(
     typer.echo(f"{ds.platform}\t{feasibility(encode(ds.summaries, encoder=encoder), ds.vectors):.4f}")
 
 
-def _read_pairs(path: Path) -> tuple[list[str], list[str]]:
-    import csv
-
-    from ..errors import InputError
-
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh, delimiter="\t" if path.suffix == ".tsv" else ","))
-        return [r["summary"] for r in rows], [r["text"] for r in rows]
-    except (OSError, KeyError) as exc:
-        raise InputError(f"{path}: expected a CSV/TSV with 'summary' and 'text' columns ({exc}).") from None
-
-
 @sub.command("paper-eval")
 @user_errors
 def paper_eval(
@@ -144,7 +108,7 @@ def paper_eval(
     from ..textomics.applications import paper_embedding_score
     from ..textomics.encoders import encode
 
-    summaries, texts = _read_pairs(pairs)
+    summaries, texts = read_text_pairs(pairs)
     for enc in encoder or [None]:
         score = paper_embedding_score(encode(summaries, encoder=enc), encode(texts, encoder=enc))
         typer.echo(f"{enc or 'all-MiniLM-L6-v2'}\t{score:.4f}")
@@ -161,7 +125,7 @@ def masked(
     from ..errors import InputError
     from ..textomics.applications import masked_keyword
 
-    summaries, texts = _read_pairs(pairs)
+    summaries, texts = read_text_pairs(pairs)
     try:
         vocab = [w.strip() for w in vocabulary.read_text().splitlines() if w.strip()]
     except OSError as exc:
