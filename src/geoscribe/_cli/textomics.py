@@ -9,11 +9,6 @@ import typer
 from ..io.records import read_text_pairs
 from .common import user_errors
 
-sub = typer.Typer(help="Textomics: GEO data vectors <-> series summaries (second seed paper).",
-                  no_args_is_help=True)
-
-
-@sub.command("build")
 @user_errors
 def build(
     geo_dir: Path = typer.Argument(..., help="Folder of GSE*_series_matrix.txt[.gz] / GSE*_family.soft[.gz] files."),
@@ -46,7 +41,6 @@ def _load(dataset: Path):
     return TextomicsDataset.load(dataset)
 
 
-@sub.command("vec2text")
 @user_errors
 def vec2text(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
@@ -67,7 +61,6 @@ def vec2text(
         vec2text_model(model, epochs=epochs).fit(ds.vectors, ds.summaries).save(save)
 
 
-@sub.command("text2vec")
 @user_errors
 def text2vec(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
@@ -84,7 +77,6 @@ def text2vec(
                f"improvement\t{r['improvement_pct']:+.1f}%")
 
 
-@sub.command("feasibility")
 @user_errors
 def feasibility_cmd(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
@@ -98,7 +90,6 @@ def feasibility_cmd(
     typer.echo(f"{ds.platform}\t{feasibility(encode(ds.summaries, encoder=encoder), ds.vectors):.4f}")
 
 
-@sub.command("paper-eval")
 @user_errors
 def paper_eval(
     pairs: Path = typer.Argument(..., help="CSV/TSV with columns summary,text (e.g. paper abstracts)."),
@@ -114,7 +105,6 @@ def paper_eval(
         typer.echo(f"{enc or 'all-MiniLM-L6-v2'}\t{score:.4f}")
 
 
-@sub.command("masked")
 @user_errors
 def masked(
     pairs: Path = typer.Argument(..., help="CSV/TSV with columns summary,text."),
@@ -135,4 +125,12 @@ def masked(
 
 
 def register(app: typer.Typer) -> None:
+    sub = typer.Typer(help="Textomics: GEO data vectors <-> series summaries (second seed paper).",
+                      no_args_is_help=True)
+    sub.command("build")(build)
+    sub.command("vec2text")(vec2text)
+    sub.command("text2vec")(text2vec)
+    sub.command("feasibility")(feasibility_cmd)
+    sub.command("paper-eval")(paper_eval)
+    sub.command("masked")(masked)
     app.add_typer(sub, name="textomics")
