@@ -86,7 +86,8 @@ def _csv_rows(path: Path, text: str) -> list[tuple[int, dict]]:
         raise InputError(f"{path}:{reader.line_num}: malformed CSV ({exc}).") from None
 
 
-def _jsonl_rows(path: Path, text: str) -> list[tuple[int, dict]]:
+def _json_objects(path: Path, text: str) -> list[tuple[int, dict]]:
+    """``(line number, object)`` of each non-blank line of a JSON Lines text."""
     rows = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -95,12 +96,20 @@ def _jsonl_rows(path: Path, text: str) -> list[tuple[int, dict]]:
             row = json.loads(line)
         except json.JSONDecodeError:
             raise InputError(f"{path}:{lineno}: not valid JSON; expected one object per line.") from None
-        if not isinstance(row, dict) or ("output" not in row and "values" not in row):
+        if not isinstance(row, dict):
+            raise InputError(f"{path}:{lineno}: expected a JSON object per line.")
+        rows.append((lineno, row))
+    return rows
+
+
+def _jsonl_rows(path: Path, text: str) -> list[tuple[int, dict]]:
+    rows = _json_objects(path, text)
+    for lineno, row in rows:
+        if "output" not in row and "values" not in row:
             raise InputError(
                 f"{path}:{lineno}: expected an object with 'output' or 'values' "
                 "(Record.to_dict() form)."
             )
-        rows.append((lineno, row))
     return rows
 
 
@@ -134,17 +143,10 @@ def read_records(path: str | Path, schema: str | Schema) -> tuple[list[Record], 
         raise InputError(f"{path}: unknown records format {path.suffix!r}; use .csv, .tsv or .jsonl.")
     records, extras = [], []
     if suffix in (".jsonl", ".json"):
-        with open(path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{lineno}: not JSON ({exc.msg}); expected one record per line.") from None
-                values = row.get("values", {a: row[a] for a in schema.attributes if a in row})
-                records.append(Record(schema, dict(values), dict(row.get("confidence", {}))))
-                extras.append({k: row[k] for k in ("gsm", "id") if k in row})
+        for _, row in _json_objects(path, path.read_text(encoding="utf-8")):
+            values = row.get("values", {a: row[a] for a in schema.attributes if a in row})
+            records.append(Record(schema, dict(values), dict(row.get("confidence", {}))))
+            extras.append({k: row[k] for k in ("gsm", "id") if k in row})
         return records, extras
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f, delimiter=_delimiter(path))
