@@ -17,7 +17,7 @@ be changed; ``TextFormat()`` is the paper's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 # The paper lists  !@#$&^*[]?\—‘˜ +”  (typographic quotes/dashes in the PDF are
 # its rendering of plain ASCII ones).
@@ -50,20 +50,10 @@ class Sample:
         return {k: getattr(self, k) for k in FIELDS}
 
 
-FIELDS = (
-    "gsm",
-    "title",
-    "characteristics",
-    "description",
-    "source_name",
-    "organism",
-    "series",
-    "platform",
-    "text",
-    "sample_type",
-    "library_strategy",
-    "molecule",
-)
+#: the Sample fields in order; the export columns (io.tables) and the store's
+#: sample columns (io.store) are derived from it, so a field added to Sample
+#: flows through both.
+FIELDS = tuple(f.name for f in fields(Sample))
 
 
 @dataclass(frozen=True)
