@@ -18,7 +18,7 @@ from typing import BinaryIO
 from xml.etree.ElementTree import ParseError as XMLParseError
 
 from ..errors import InputError
-from ..text import Sample
+from ..text import Sample, sanitise_sample
 
 GZIP_MAGIC = b"\x1f\x8b"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -108,12 +108,13 @@ def guarded(
 ) -> Iterator[Sample]:
     """Yield from a reader, turning damage into one-line InputErrors that name the file
     and say how many samples came before; an empty result is an error too, unless the
-    format can hold no samples on purpose (``allow_empty``)."""
+    format can hold no samples on purpose (``allow_empty``). Every sample passes the
+    text sanitiser here (:func:`~geoscribe.text.sanitise_sample`), whatever its reader."""
     n = 0
     try:
         for sample in samples:
             n += 1
-            yield sample
+            yield sanitise_sample(sample)
     except InputError:
         raise
     except _DAMAGE as exc:
