@@ -42,15 +42,30 @@ TEXTS = [
 ]
 
 
-def run_translate(schema: str, seed: str, texts: list[str]) -> bytes:
+PIPELINE_SOURCE = Path(__file__).parents[1] / "data" / "pipeline" / "source"
+
+
+def run_cli(seed: str, *args: str, stdin: bytes | None = None) -> bytes:
+    """``geoscribe ARGS`` in a fresh process with ``PYTHONHASHSEED=seed``; its stdout."""
     env = {**os.environ, "PYTHONHASHSEED": seed,
            "PYTHONPATH": os.pathsep.join([str(Path(geoscribe.__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.run(
-        [sys.executable, "-c", "from geoscribe.cli import app; app()", "translate", "--schema", schema, "--to", "jsonl"],
-        input="\n".join(texts).encode() + b"\n", capture_output=True, env=env, timeout=600,
-    )
+    proc = subprocess.run([sys.executable, "-c", "from geoscribe.cli import app; app()", *args],
+                          input=stdin, capture_output=True, env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr.decode()[-2000:]
     return proc.stdout
+
+
+def run_translate(schema: str, seed: str, texts: list[str]) -> bytes:
+    return run_cli(seed, "translate", "--schema", schema, "--to", "jsonl", stdin="\n".join(texts).encode() + b"\n")
+
+
+def exported_rows(db: Path) -> tuple[list, list]:
+    """Every stored row except the times of reading and translating."""
+    from geoscribe.io.store import Store
+
+    with Store(db) as st:
+        return (st.execute("SELECT * EXCLUDE (read_at) FROM samples ORDER BY sample_key"),
+                st.execute("SELECT * EXCLUDE (translated_at) FROM annotations ORDER BY sample_key, schema, attribute"))
 
 
 @pytest.mark.slow
@@ -62,3 +77,24 @@ def test_translate_is_the_same_under_two_hash_seeds(schema):
     first, second = run_translate(schema, "1", texts), run_translate(schema, "2", texts)
     assert first.count(b"\n") == len(texts)
     assert first == second
+
+
+@pytest.mark.slow
+def test_ingest_of_the_same_source_twice_gives_identical_databases(tmp_path):
+    """Two ingests (other hash seeds, other processes) of the fixture source plus the probe's
+    HepaRG samples hold the same rows, the same values and the same confidences."""
+    pytest.importorskip("duckdb")
+    if not default_model_path("cistrome").is_dir():
+        pytest.skip("no bundled cistrome model")
+    import shutil
+
+    source = tmp_path / "source"
+    shutil.copytree(PIPELINE_SOURCE, source)
+    with open(source / "probe.csv", "w", newline="") as fh:
+        fh.write("gsm,input\n" + "".join(f'GSM9{i:05d},"{t}"\n' for i, t in enumerate(TEXTS)))
+    dbs = [tmp_path / "a.duckdb", tmp_path / "b.duckdb"]
+    for seed, db in zip(("1", "2"), dbs):
+        run_cli(seed, "ingest", str(source), "--db", str(db), "--quiet", "--partition-size", "20")
+    samples, annotations = exported_rows(dbs[0])
+    assert len(samples) == 47 + len(TEXTS) and len(annotations) > 4 * len(TEXTS)
+    assert exported_rows(dbs[1]) == (samples, annotations)
