@@ -9,6 +9,7 @@ lost and nothing raises. Binary garbage is caught earlier, by :func:`sniff`.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import sqlite3
 import zlib
@@ -33,6 +34,7 @@ _DAMAGE = (
     XMLParseError,
     sqlite3.Error,
     UnicodeError,
+    csv.Error,  # e.g. a bare carriage return inside a series-matrix line
 )
 
 
@@ -100,6 +102,8 @@ def reason(exc: BaseException) -> str:
         return f"SQLite error ({exc})"
     if isinstance(exc, OSError):
         return f"read error ({exc.strerror or exc})"
+    if isinstance(exc, csv.Error):
+        return f"malformed line ({exc})"
     return str(exc) or type(exc).__name__
 
 
