@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
-from ..text import Sample
+from ..text import Sample, sanitise_sample
 from .common import SchemaName, user_errors
 
 
@@ -29,10 +29,20 @@ def _samples(text: str | None, input: Path | None, fmt: str) -> Iterator[Sample]
 
         return read_samples(input, format=None if fmt == "auto" else fmt)
     if text is not None and text != "-":
-        return iter([Sample(text=text)])
+        return iter([sanitise_sample(Sample(text=text))])  # undecodable argv bytes -> U+FFFD
     if sys.stdin is None or sys.stdin.isatty():
         raise InputError("Nothing to translate: give a TEXT argument, --input FILE, or pipe text on stdin.")
-    return (Sample(text=line.rstrip("\n")) for line in sys.stdin if line.strip())
+    return (sanitise_sample(Sample(text=line.rstrip("\r\n"))) for line in _stdin_lines() if line.strip())
+
+
+def _stdin_lines() -> Iterator[str]:
+    """stdin's lines; bytes that are not UTF-8 become lone surrogates, which the sanitiser replaces."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:
+        yield from sys.stdin
+        return
+    for line in raw:
+        yield line.decode("utf-8", "surrogateescape")
 
 
 @user_errors

@@ -21,6 +21,7 @@ from ..errors import GeoscribeError, InputError
 from ..io.store import Store
 from ..progress import progress_bar
 from ..schema import get_schema
+from ..text import MAX_TEXT_CHARS
 from ..translate.base import Translator
 from ._source import Partition, Plan, plan_partitions, read_partition
 from ._work import SKIP_DUPLICATE, Rows, build_rows, get_mapper, model_identity, translate_partition
@@ -44,6 +45,8 @@ class IngestSummary:
     unreadable: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     samples_in_db: int = 0
+    replaced: int = 0  # invalid characters replaced by U+FFFD (geoscribe.text.sanitise)
+    cut: int = 0  # text fields cut at geoscribe.text.MAX_TEXT_CHARS
 
     @property
     def rate(self) -> float:
@@ -58,6 +61,9 @@ class IngestSummary:
         if self.partitions_done_before:
             out.append(f"{self.partitions_done_before} of {self.partitions} partitions were already done (resumed)")
         out += [f"  skipped {n}: {reason}" for reason, n in self.skipped.most_common()]
+        if self.replaced or self.cut:  # the text sanitiser (geoscribe.text)
+            out.append(f"  replaced {self.replaced} invalid characters by U+FFFD; cut {self.cut} text fields "
+                       f"over {MAX_TEXT_CHARS} characters")
         out += [f"  unreadable file {f}: {why}" for f, why in self.unreadable.items()]
         return out
 
@@ -204,6 +210,7 @@ def _account(summary: IngestSummary, rows: Rows, bar: Any) -> None:
     summary.read += rows.read
     summary.translated += rows.translated
     summary.skipped.update(rows.skipped)
+    summary.replaced, summary.cut = summary.replaced + rows.replaced, summary.cut + rows.cut
     bar.update(rows.read)
 
 

@@ -63,6 +63,8 @@ class Rows:
     translated: int = 0
     skipped: Counter = field(default_factory=Counter)
     next_position: int = 0
+    replaced: int = 0  # invalid characters the readers' sanitiser replaced (geoscribe.text.sanitise)
+    cut: int = 0  # fields cut at geoscribe.text.MAX_TEXT_CHARS
 
     def drop(self, keys: set[str], reason: str) -> None:
         """Leave out the annotations of ``keys`` (found in the database meanwhile)."""
@@ -94,6 +96,7 @@ def build_rows(
     seen: set[str] = set()
     for pos, s in items:
         key = sample_key(s, part.name, pos)
+        out.replaced, out.cut = out.replaced + s.replaced, out.cut + s.cut
         line = format_sample(s)
         if key in seen:  # a key twice in one statement trips up INSERT OR IGNORE
             out.skipped[SKIP_DUPLICATE_RUN] += 1
