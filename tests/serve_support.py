@@ -72,7 +72,7 @@ def make_store_db(path: Path) -> Path:
                   "description": "", "source_name": record["Tissue Type"].lower(), "organism": "Homo sapiens",
                   "series": f"GSE{500 + i // 5}", "platform": "GPL9052", "input": text,
                   "source_file": "fixture.csv", "position": i, "read_at": "2024-01-01T00:00:00"}
-        samples.append([fields[c] for c in SAMPLE_COLUMNS])
+        samples.append([fields.get(c, "") for c in SAMPLE_COLUMNS])
         for j, (attr, value) in enumerate(record.values.items()):
             curie, label = TERMS.get(value, (None, None))
             ann = {"sample_key": gsm, "schema": "cistrome", "attribute": attr, "value": value,

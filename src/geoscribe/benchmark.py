@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from .errors import InputError, ModelError
-from .evaluate import EvaluationReport, compare, evaluate, normalize, plot_accuracy
+from .evaluate import EvaluationReport, compare, evaluate, comparison_form, plot_accuracy
 from .schema import Record, get_schema
 
 #: kinds the report treats as the cheap references, and as neural models
@@ -273,7 +273,7 @@ def benchmark_markdown(result: BenchmarkResult, *, chart: str = "accuracy.png", 
 def _per_record(result: BenchmarkResult, run: ModelRun) -> np.ndarray:
     """Fraction of attributes right per test record (their mean is the overall accuracy)."""
     attrs = get_schema(result.schema).attributes
-    return np.array([np.mean([normalize(p[a]) == normalize(g[a]) for a in attrs])
+    return np.array([np.mean([comparison_form(p[a]) == comparison_form(g[a]) for a in attrs])
                      for g, p in zip(result.test_records, run.predictions)])
 
 
@@ -345,7 +345,7 @@ def _examples(result: BenchmarkResult, k: int) -> list[str]:
     gold = result.test_records
 
     def val(name: str, i: int, a: str) -> str:
-        return normalize(runs[name].predictions[i][a])
+        return comparison_form(runs[name].predictions[i][a])
 
     right = {m: _per_record(result, runs[m]) for m in names}
     split_attrs = {i: [a for a in attrs if len({val(m, i, a) for m in names}) > 1] for i in range(len(gold))}
@@ -367,7 +367,7 @@ def _examples(result: BenchmarkResult, k: int) -> list[str]:
         for j, i in enumerate(pick, 1):
             text = " ".join(result.test_texts[i].split())
             out += [f"**{m} {j}.** `{_cell(text[:240] + ('...' if len(text) > 240 else ''))}`", ""]
-            rows = [[a, _cell(gold[i][a])] + [_cell(runs[o].predictions[i][a]) + (" ✓" if val(o, i, a) == normalize(gold[i][a]) else " ✗")
+            rows = [[a, _cell(gold[i][a])] + [_cell(runs[o].predictions[i][a]) + (" ✓" if val(o, i, a) == comparison_form(gold[i][a]) else " ✗")
                                              for o in names] for a in split_attrs[i]]
             out += _table(["Attribute", "Gold", *names], rows, align="---") + [""]
     return out

@@ -16,8 +16,44 @@ be changed; ``TextFormat()`` is the paper's.
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
+
+#: the most characters one text (a whole input line, or one field of a sample) may hold;
+#: longer ones are cut here with a warning, by the readers, the CLI, ingest and the service
+#: alike (the seq2seq reads ~20,000 at most; this only bounds memory and time)
+MAX_TEXT_CHARS = 100_000
+
+# code points no tokenizer or UTF-8 writer should see: lone surrogates (from undecodable
+# bytes on argv/stdin or "\\ud800" in JSON) and control characters other than tab/newline/CR
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+log = logging.getLogger("geoscribe")
+
+
+def sanitise(text: str) -> tuple[str, int]:
+    """``text`` with invalid code points replaced by U+FFFD, and how many were replaced.
+
+    Replaced: lone surrogates, NUL and the other C0/C1 control characters except
+    tab, newline and carriage return. One bad character must not stop a batch.
+    """
+    return _INVALID.subn(REPLACEMENT, text)
+
+
+def cap(text: str, limit: int = MAX_TEXT_CHARS, *, what: str = "a text") -> tuple[str, bool]:
+    """``text`` cut to ``limit`` characters (with a logged warning), and whether it was cut."""
+    if len(text) <= limit:
+        return text, False
+    log.warning("%s of %d characters was cut to the first %d (geoscribe.text.MAX_TEXT_CHARS)",
+                what[:1].upper() + what[1:], len(text), limit)
+    return text[:limit], True
+
+
+def clean_input(text: str) -> str:
+    """One text made safe for the models: :func:`sanitise` then :func:`cap`."""
+    return cap(sanitise(text)[0])[0]
 
 # The paper lists  !@#$&^*[]?\—‘˜ +”  (typographic quotes/dashes in the PDF are
 # its rendering of plain ASCII ones).
@@ -45,25 +81,18 @@ class Sample:
     sample_type: str = ""
     library_strategy: str = ""
     molecule: str = ""
+    # what :func:`sanitise_sample` did: invalid characters replaced, fields cut at the cap
+    replaced: int = field(default=0, compare=False)
+    cut: int = field(default=0, compare=False)
 
     def to_dict(self) -> dict[str, str]:
         return {k: getattr(self, k) for k in FIELDS}
 
 
-FIELDS = (
-    "gsm",
-    "title",
-    "characteristics",
-    "description",
-    "source_name",
-    "organism",
-    "series",
-    "platform",
-    "text",
-    "sample_type",
-    "library_strategy",
-    "molecule",
-)
+#: the Sample fields in order; the export columns (io.tables) and the store's
+#: sample columns (io.store) are derived from it, so a field added to Sample
+#: flows through both. The sanitiser's counters (compare=False) are bookkeeping, not text.
+FIELDS = tuple(f.name for f in fields(Sample) if f.compare)
 
 
 @dataclass(frozen=True)
@@ -106,6 +135,27 @@ class TextFormat:
         if self.max_chars is not None:
             line = line[: self.max_chars]
         return line
+
+
+def sanitise_sample(sample: Sample) -> Sample:
+    """``sample`` with every field sanitised and cut at :data:`MAX_TEXT_CHARS`; the
+    counts land in ``replaced`` and ``cut`` (the ingest report sums them)."""
+    values = [getattr(sample, name) for name in FIELDS]
+    joined = "".join(values)  # the common case, a clean sample, in one regex search
+    if not _INVALID.search(joined) and (len(joined) <= MAX_TEXT_CHARS or max(map(len, values)) <= MAX_TEXT_CHARS):
+        return sample
+    changes: dict[str, str] = {}
+    replaced = cut = 0
+    for name in FIELDS:
+        value = getattr(sample, name)
+        clean, n = sanitise(value)
+        clean, was_cut = cap(clean, what=f"{sample.gsm or 'a sample'}'s {name}")
+        if n or was_cut:
+            changes[name] = clean
+        replaced, cut = replaced + n, cut + was_cut
+    if not changes:
+        return sample
+    return replace(sample, **changes, replaced=sample.replaced + replaced, cut=sample.cut + cut)
 
 
 PAPER_FORMAT = TextFormat()

@@ -135,3 +135,25 @@ def test_load_checks_kind_and_params(fitted, tmp_path):
     (path / "config.json").write_text(json.dumps(cfg))
     with pytest.raises(ModelError, match=r"config.json has bad params .*no_such_param.*; re-save the model"):
         NearestNeighbourBaseline.load(path)
+
+
+def test_one_huge_text_is_read_as_a_bounded_prefix(fitted):
+    """Issue 22 item 5: the TF-IDF features read at most MAX_FEATURE_CHARS of a text, so one
+    multi-megabyte cell costs bounded memory (before: ~250 bytes per input byte, MemoryError at 20 MB)."""
+    import tracemalloc
+
+    from geoscribe.translate.baselines import MAX_FEATURE_CHARS
+
+    start = "Title: HeLa CTCF ChIP-seq - Characteristics: cell line: HeLa; chip antibody: CTCF; "
+    huge = start + "replicate noise words 123 " * (2_000_000 // 26)  # about 2 MB
+    for name in ("linear", "nearest"):
+        model = fitted[name]
+        tracemalloc.start()
+        try:
+            [record] = model.translate([huge])
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert peak < 50_000_000, f"{name}: {peak / 1e6:.0f} MB for a 2 MB text"
+        assert record.values == model.translate([huge[:MAX_FEATURE_CHARS]])[0].values
+        assert record["Cell Line"] == "HeLa"

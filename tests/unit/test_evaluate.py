@@ -6,7 +6,7 @@ import pytest
 from sklearn.metrics import accuracy_score, precision_score, recall_score
 
 from geoscribe.errors import InputError
-from geoscribe.evaluate import evaluate, is_present, near_duplicates, normalize, score
+from geoscribe.evaluate import evaluate, is_present, near_duplicates, comparison_form, score
 from geoscribe.schema import CISTROME, Record, Schema
 
 TOY = Schema("toy", ("A", "B"))
@@ -56,8 +56,8 @@ def test_evaluate_overall_is_mean_over_attributes():
 
 
 def test_score_matches_sklearn_on_lowercased_values():
-    g = [normalize(r["A"]) for r in GOLD]
-    p = [normalize(r["A"]) for r in PRED]
+    g = [comparison_form(r["A"]) for r in GOLD]
+    p = [comparison_form(r["A"]) for r in PRED]
     s = score([r["A"] for r in GOLD], [r["A"] for r in PRED])
     assert s.accuracy == accuracy_score(g, p)
     assert s.precision == pytest.approx(precision_score(g, p, average="weighted", zero_division=0))

@@ -14,7 +14,7 @@ from geoscribe.ontology import (
     build_index,
     coverage,
     iter_terms,
-    normalise_key,
+    matching_key,
     normalise_records,
 )
 from geoscribe.schema import ENCODE, Record
@@ -41,13 +41,13 @@ def mapper(tiny_index_path) -> TermMapper:
     [("K562", "K-562"), ("HCT-116", "HCT 116"), ("T cells", "T cell"), ("TNF-α", "TNF alpha"),
      ("Lymphocytes", "lymphocyte"), ("Bodies", "body"), ("Café", "cafe")],
 )  # fmt: skip
-def test_normalise_key_equates_variants(a, b):
-    assert normalise_key(a) == normalise_key(b)
+def test_matching_key_equates_variants(a, b):
+    assert matching_key(a) == matching_key(b)
 
 
-def test_normalise_key_keeps_distinct_things_apart():
-    assert normalise_key("HEK293") != normalise_key("HEK293T")
-    assert normalise_key("testis") == "testis"  # not a plural
+def test_matching_key_keeps_distinct_things_apart():
+    assert matching_key("HEK293") != matching_key("HEK293T")
+    assert matching_key("testis") == "testis"  # not a plural
 
 
 def test_iter_terms_keeps_only_direct_parents():

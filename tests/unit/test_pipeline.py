@@ -236,14 +236,17 @@ def test_cli_ingest_and_query(tmp_path, tiny_model):
     res = runner.invoke(app, ["ingest", str(SOURCE), "--db", str(db), "--model", str(tiny_model), "-q"])
     assert res.exit_code == 0, res.output
     assert "read 49, translated 46, skipped 3" in res.output
-    res = runner.invoke(app, ["query", str(db), "counts", "--attribute", "cell line", "--where", "Factor=ctcf"])
+    res = runner.invoke(app, ["query", str(db), "counts", "--attribute", "cell line", "--where", "Factor:ctcf"])
     assert res.exit_code == 0, res.output
     with Store(db) as st:
         top = st.facets("cistrome", attributes=["Cell Line"], filters={"Factor": "CTCF"})["Cell Line"][0]
     assert res.output.splitlines()[0] == "Cell Line:" and res.output.splitlines()[1].split() == [str(top[1]), top[0]]
-    res = runner.invoke(app, ["query", str(db), "samples", "--where", "Factor=CTCF", "--json", "-n", "2"])
+    res = runner.invoke(app, ["query", str(db), "samples", "--where", "Factor:CTCF", "--json", "-n", "2"])
     assert res.exit_code == 0 and len(res.output.splitlines()) == 2
+    old = runner.invoke(app, ["query", str(db), "samples", "--where", "Factor=CTCF", "--json", "-n", "2"])
+    assert old.exit_code == 0 and old.stdout == res.stdout
+    assert "Note: filter 'Factor=CTCF': the 'Attribute=value' form is deprecated; write 'Factor:CTCF'" in old.stderr
     res = runner.invoke(app, ["query", str(db), "samples", "--where", "Colour"])
-    assert res.exit_code == 1 and res.output.startswith("Error: --where 'Colour': expected ATTRIBUTE=VALUE")
+    assert res.exit_code == 1 and res.output.startswith("Error: filter 'Colour' is not 'Attribute:value'")
     res = runner.invoke(app, ["query", str(tmp_path / "none.duckdb")])
     assert res.exit_code == 1 and "no such ingest database" in res.output

@@ -215,3 +215,11 @@ def test_serve_page_and_openapi(client):
     spec = client.get("/openapi.json").json()
     assert {"/translate", "/samples", "/facets", "/health", "/info"} <= set(spec["paths"])
     assert "/" not in spec["paths"]
+
+
+def test_serve_old_filter_form_still_works_with_a_deprecation_header(client):
+    new = client.get("/samples", params={"filter": "Factor:CTCF"})
+    old = client.get("/samples", params={"filter": "Factor=CTCF"})
+    assert old.status_code == 200 and old.json() == new.json()
+    assert old.headers["Deprecation"] == "true" and "write 'Factor:CTCF'" in old.headers["Warning"]
+    assert "Deprecation" not in new.headers

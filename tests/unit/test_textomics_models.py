@@ -284,3 +284,24 @@ def test_knn_retrieval_gate_copies_a_near_duplicate_summary_verbatim(tmp_path):
     assert not set(m.generate(x[:3])) & set(summaries)
     with pytest.raises(ValueError, match="retrieve_quantile"):
         KNNVec2Text(retrieve_quantile=1.5)
+
+
+def test_cross_validate_nn_retrieval_scores_and_cli_agree(tmp_path):
+    """Series with well-separated vectors and distinct summaries: each test fold's nearest
+    training series is another copy of its own summary, so retrieval scores perfectly."""
+    from geoscribe.cli import app
+    from geoscribe.errors import InputError
+    from geoscribe.textomics import TextomicsDataset, cross_validate
+
+    base = np.eye(4, dtype=np.float32) * 10
+    vectors = np.repeat(base, 5, axis=0) + np.random.default_rng(0).normal(scale=0.01, size=(20, 4))
+    summaries = [f"summary {i // 5} of platform data" for i in range(20)]
+    ds = TextomicsDataset("GPL1", [f"GSE{i}" for i in range(20)], summaries, vectors.astype(np.float32))
+    scores = cross_validate(ds, "vec2text", model="nn", folds=5)
+    assert scores["BLEU-1"] == pytest.approx(1.0)
+    with pytest.raises(InputError, match="unknown model"):
+        cross_validate(ds, "vec2text", model="nope")
+    ds.save(tmp_path)
+    res = CliRunner().invoke(app, ["textomics", "vec2text", str(tmp_path / "GPL1.json"), "--model", "nn"])
+    assert res.exit_code == 0, res.output
+    assert f"BLEU-1\t{scores['BLEU-1']:.4f}" in res.output

@@ -25,6 +25,7 @@ def _parse_pred_specs(specs: list[str]) -> dict[str, Path]:
     return out
 
 
+@user_errors
 def evaluate_command(
     schema: str = typer.Option(..., "--schema", "-s", metavar="SET", help="Attribute set: cistrome or encode."),
     gold: Path = typer.Option(
@@ -67,4 +68,4 @@ def evaluate_command(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("evaluate")(user_errors(evaluate_command))
+    app.command("evaluate")(evaluate_command)

@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
+from ..filters import parse_filters
 from .common import SchemaName, user_errors
 
 
@@ -67,13 +68,7 @@ def ingest(
 
 
 def _filters(where: list[str]) -> dict[str, str]:
-    out = {}
-    for w in where:
-        attr, sep, value = w.partition("=")
-        if not sep or not attr.strip():
-            raise InputError(f"--where {w!r}: expected ATTRIBUTE=VALUE, e.g. --where 'Cell Line=K562'.")
-        out[attr.strip()] = value.strip()
-    return out
+    return parse_filters(where, on_deprecated=lambda note: typer.echo(f"Note: {note}", err=True))
 
 
 @user_errors
@@ -82,7 +77,7 @@ def query(
     what: Query = typer.Argument(Query.summary, help="summary, counts (values per attribute) or samples."),
     schema: SchemaName | None = typer.Option(None, "--schema", "-s", help="Attribute set (default: the only one present)."),
     attribute: list[str] = typer.Option([], "--attribute", "-a", help="counts: attributes to count (default all)."),
-    where: list[str] = typer.Option([], "--where", "-w", help="ATTRIBUTE=VALUE (case-insensitive); repeatable."),
+    where: list[str] = typer.Option([], "--where", "-w", help="'ATTRIBUTE:VALUE' (case-insensitive); repeatable."),
     term: str | None = typer.Option(None, "--term", help="samples: ontology CURIE, descendants included."),
     exact_term: bool = typer.Option(False, "--exact-term", help="With --term: that term only, no descendants."),
     text: str | None = typer.Option(None, "--text", help="samples: substring of the input text or title."),

@@ -6,13 +6,9 @@ from pathlib import Path
 
 import typer
 
+from ..io.records import read_text_pairs
 from .common import user_errors
 
-sub = typer.Typer(help="Textomics: GEO data vectors <-> series summaries (second seed paper).",
-                  no_args_is_help=True)
-
-
-@sub.command("build")
 @user_errors
 def build(
     geo_dir: Path = typer.Argument(..., help="Folder of GSE*_series_matrix.txt[.gz] / GSE*_family.soft[.gz] files."),
@@ -45,7 +41,6 @@ def _load(dataset: Path):
     return TextomicsDataset.load(dataset)
 
 
-@sub.command("vec2text")
 @user_errors
 def vec2text(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
@@ -55,30 +50,17 @@ def vec2text(
     save: Path = typer.Option(None, help="Also fit on all series and save the model here."),
 ) -> None:
     """Cross-validated Vec2Text scores (BLEU, ROUGE, METEOR, NIST)."""
-    import numpy as np
+    from ..textomics.crossval import cross_validate, vec2text_model
+    from ..textomics.metrics import METEOR_VARIANT
 
-    from ..errors import InputError
-    from ..textomics._util import kfold
-    from ..textomics.metrics import METEOR_VARIANT, text_scores
-    from ..textomics.vec2text import KNNVec2Text, MLPVec2Text, NearestNeighbourVec2Text
-
-    makers = {"knn": lambda: KNNVec2Text(epochs=epochs), "mlp": lambda: MLPVec2Text(epochs=epochs),
-              "nn": NearestNeighbourVec2Text}
-    if model not in makers:
-        raise InputError(f"unknown model {model!r}; choose one of {', '.join(makers)}.")
-    ds = _load(dataset)
-    s = np.array(ds.summaries, dtype=object)
-    runs = []
-    for tr, te in kfold(len(ds), n_splits=folds):
-        m = makers[model]().fit(ds.vectors[tr], list(s[tr]))
-        runs.append(text_scores(m.generate(ds.vectors[te]), list(s[te])))
-    for k in runs[0]:
-        typer.echo(f"{k if k != 'METEOR' else METEOR_VARIANT}\t{np.mean([r[k] for r in runs]):.4f}")
+    scores = cross_validate(dataset, "vec2text", model=model, folds=folds, epochs=epochs)
+    for k, v in scores.items():
+        typer.echo(f"{k if k != 'METEOR' else METEOR_VARIANT}\t{v:.4f}")
     if save:
-        makers[model]().fit(ds.vectors, ds.summaries).save(save)
+        ds = _load(dataset)
+        vec2text_model(model, epochs=epochs).fit(ds.vectors, ds.summaries).save(save)
 
 
-@sub.command("text2vec")
 @user_errors
 def text2vec(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
@@ -88,26 +70,13 @@ def text2vec(
     folds: int = typer.Option(5),
 ) -> None:
     """Cross-validated Text2Vec RMSE and its improvement over the mean-vector baseline."""
-    from functools import partial
+    from ..textomics.crossval import cross_validate
 
-    import numpy as np
-
-    from ..textomics._util import kfold
-    from ..textomics.metrics import rmse
-    from ..textomics.text2vec import MeanVectorBaseline, Text2Vec
-
-    ds = _load(dataset)
-    make = partial(Text2Vec, encoder=encoder, pooling=pooling, shrink=shrink)
-    emb = make().embed(ds.summaries)
-    base, model = [], []
-    for tr, te in kfold(len(ds), n_splits=folds):
-        base.append(rmse(MeanVectorBaseline().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
-        model.append(rmse(make().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
-    b, m = float(np.mean(base)), float(np.mean(model))
-    typer.echo(f"mean baseline RMSE\t{b:.4f}\nText2Vec RMSE\t{m:.4f}\nimprovement\t{100 * (b - m) / b:+.1f}%")
+    r = cross_validate(dataset, "text2vec", folds=folds, encoder=encoder, pooling=pooling, shrink=shrink)
+    typer.echo(f"mean baseline RMSE\t{r['baseline_rmse']:.4f}\nText2Vec RMSE\t{r['text2vec_rmse']:.4f}\n"
+               f"improvement\t{r['improvement_pct']:+.1f}%")
 
 
-@sub.command("feasibility")
 @user_errors
 def feasibility_cmd(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
@@ -121,20 +90,6 @@ def feasibility_cmd(
     typer.echo(f"{ds.platform}\t{feasibility(encode(ds.summaries, encoder=encoder), ds.vectors):.4f}")
 
 
-def _read_pairs(path: Path) -> tuple[list[str], list[str]]:
-    import csv
-
-    from ..errors import InputError
-
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh, delimiter="\t" if path.suffix == ".tsv" else ","))
-        return [r["summary"] for r in rows], [r["text"] for r in rows]
-    except (OSError, KeyError) as exc:
-        raise InputError(f"{path}: expected a CSV/TSV with 'summary' and 'text' columns ({exc}).") from None
-
-
-@sub.command("paper-eval")
 @user_errors
 def paper_eval(
     pairs: Path = typer.Argument(..., help="CSV/TSV with columns summary,text (e.g. paper abstracts)."),
@@ -144,13 +99,12 @@ def paper_eval(
     from ..textomics.applications import paper_embedding_score
     from ..textomics.encoders import encode
 
-    summaries, texts = _read_pairs(pairs)
+    summaries, texts = read_text_pairs(pairs)
     for enc in encoder or [None]:
         score = paper_embedding_score(encode(summaries, encoder=enc), encode(texts, encoder=enc))
         typer.echo(f"{enc or 'all-MiniLM-L6-v2'}\t{score:.4f}")
 
 
-@sub.command("masked")
 @user_errors
 def masked(
     pairs: Path = typer.Argument(..., help="CSV/TSV with columns summary,text."),
@@ -161,7 +115,7 @@ def masked(
     from ..errors import InputError
     from ..textomics.applications import masked_keyword
 
-    summaries, texts = _read_pairs(pairs)
+    summaries, texts = read_text_pairs(pairs)
     try:
         vocab = [w.strip() for w in vocabulary.read_text().splitlines() if w.strip()]
     except OSError as exc:
@@ -171,4 +125,12 @@ def masked(
 
 
 def register(app: typer.Typer) -> None:
+    sub = typer.Typer(help="Textomics: GEO data vectors <-> series summaries (second seed paper).",
+                      no_args_is_help=True)
+    sub.command("build")(build)
+    sub.command("vec2text")(vec2text)
+    sub.command("text2vec")(text2vec)
+    sub.command("feasibility")(feasibility_cmd)
+    sub.command("paper-eval")(paper_eval)
+    sub.command("masked")(masked)
     app.add_typer(sub, name="textomics")

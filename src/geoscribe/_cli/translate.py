@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -14,8 +11,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
-from ..schema import Record
-from ..text import Sample
+from ..text import Sample, sanitise_sample
 from .common import SchemaName, user_errors
 
 
@@ -33,22 +29,20 @@ def _samples(text: str | None, input: Path | None, fmt: str) -> Iterator[Sample]
 
         return read_samples(input, format=None if fmt == "auto" else fmt)
     if text is not None and text != "-":
-        return iter([Sample(text=text)])
+        return iter([sanitise_sample(Sample(text=text))])  # undecodable argv bytes -> U+FFFD
     if sys.stdin is None or sys.stdin.isatty():
         raise InputError("Nothing to translate: give a TEXT argument, --input FILE, or pipe text on stdin.")
-    return (Sample(text=line.rstrip("\n")) for line in sys.stdin if line.strip())
+    return (sanitise_sample(Sample(text=line.rstrip("\r\n"))) for line in _stdin_lines() if line.strip())
 
 
-def _row(fmt: OutputFormat, sample: Sample, line: str, record: Record) -> str | list[str]:
-    # a pre-formatted input (a table's 'input' column) is echoed as given, so that the output
-    # joins back to it; the model read it with its whitespace collapsed
-    line = sample.text or line
-    if fmt is OutputFormat.csv:
-        return [line, record.render()]
-    if fmt is OutputFormat.jsonl:
-        out = {"gsm": sample.gsm, "input": line, "output": record.render(), **record.to_dict()}
-        return json.dumps(out, ensure_ascii=False)
-    return record.render()
+def _stdin_lines() -> Iterator[str]:
+    """stdin's lines; bytes that are not UTF-8 become lone surrogates, which the sanitiser replaces."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:
+        yield from sys.stdin
+        return
+    for line in raw:
+        yield line.decode("utf-8", "surrogateescape")
 
 
 @user_errors
@@ -71,65 +65,27 @@ def translate(
     The batch form `--input samples.csv --output out.csv` writes the columns
     input,output in input order.
     """
+    from ..io.tables import write_records
+    from ..progress import with_progress
     from ..translate import get_model, translate_stream
 
-    fmt = to or (
-        OutputFormat.csv if output and output.suffix.lower() == ".csv"
-        else OutputFormat.jsonl if output and output.suffix.lower() in (".jsonl", ".ndjson")
-        else OutputFormat.line
-    )
     translator = get_model(schema.value, model)
     samples = _samples(text, input, input_format)
     stream = translate_stream(samples, schema=schema.value, model=translator, batch_size=batch_size)
     if normalise:
         stream = _normalised(stream)
-    if input is not None and not quiet:
-        from tqdm.auto import tqdm
-
-        stream = tqdm(stream, desc="translating", unit=" samples", file=sys.stderr)
-    n = _write(stream, fmt, output)
+    stream = with_progress(stream, desc="translating", unit=" samples", enabled=input is not None and not quiet)
+    n = write_records(stream, output, format=to.value if to else None)
     if output is not None and not quiet:
         typer.echo(f"Translated {n} samples to {output}", err=True)
 
 
 def _normalised(stream):
     try:
-        from ..ontology import normalise_records
+        from ..ontology import normalise_translations
     except ImportError:
         raise InputError("Ontology normalisation is not available in this install.") from None
-    for sample, line, record in stream:
-        yield sample, line, normalise_records([record])[0]
-
-
-def _write(stream, fmt: OutputFormat, output: Path | None) -> int:
-    n = 0
-    if output is None:
-        handle = sys.stdout
-        tmp_name = None
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-        handle = os.fdopen(fd, "w", newline="", encoding="utf-8")
-    try:
-        writer = csv.writer(handle) if fmt is OutputFormat.csv else None
-        if writer:
-            writer.writerow(["input", "output"])
-        for sample, line, record in stream:
-            row = _row(fmt, sample, line, record)
-            if writer:
-                writer.writerow(row)
-            else:
-                handle.write(row + "\n")
-            n += 1
-        if tmp_name:
-            handle.close()
-            os.replace(tmp_name, output)  # only a complete file appears under the output name
-    finally:
-        if tmp_name:
-            handle.close()
-            if os.path.exists(tmp_name):
-                os.unlink(tmp_name)
-    return n
+    return normalise_translations(stream)
 
 
 @user_errors

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..schema import Schema
 from .files import PairsFile, align, read_pairs
-from .metrics import evaluate, is_present, near_duplicates, normalize, score
+from .metrics import comparison_form, evaluate, is_present, near_duplicates, score
 from .plot import plot_accuracy
 from .report import EvaluationReport, Scores, Split, SplitGroup, compare
 
@@ -33,11 +33,11 @@ __all__ = [
     "SplitGroup",
     "align",
     "compare",
+    "comparison_form",
     "evaluate",
     "evaluate_files",
     "is_present",
     "near_duplicates",
-    "normalize",
     "plot_accuracy",
     "read_pairs",
     "score",

@@ -20,7 +20,7 @@ from .report import EvaluationReport, Scores, Split, SplitGroup
 _NONE = NONE.lower()
 
 
-def normalize(value: str) -> str:
+def comparison_form(value: str) -> str:
     """The paper's comparison form of a value: stripped and lower-cased."""
     return (value or "").strip().lower()
 
@@ -32,8 +32,8 @@ def score(gold: Sequence[str], predicted: Sequence[str]) -> Scores:
     label that never occurs in ``gold`` has weight 0, so a value the model made up
     lowers accuracy and recall but not precision.
     """
-    g = [normalize(v) for v in gold]
-    p = [normalize(v) for v in predicted]
+    g = [comparison_form(v) for v in gold]
+    p = [comparison_form(v) for v in predicted]
     if len(g) != len(p):
         raise InputError(f"{len(p)} predicted values for {len(g)} gold values; give one per sample.")
     if not g:
@@ -106,8 +106,8 @@ def cell_split(
             g = [gold[i][attr] for i in idx]
             p = [predicted[i][attr] for i in idx]
             per[attr] = score(g, p)
-            pooled_g += [f"{attr}\x1f{normalize(v)}" for v in g]
-            pooled_p += [f"{attr}\x1f{normalize(v)}" for v in p]
+            pooled_g += [f"{attr}\x1f{comparison_form(v)}" for v in g]
+            pooled_p += [f"{attr}\x1f{comparison_form(v)}" for v in p]
         out[group] = SplitGroup(len(pooled_g), score(pooled_g, pooled_p), per)
     return Split(name, "cells", description, out)
 
@@ -190,7 +190,7 @@ def evaluate(
         groups = {
             a: [
                 "none"
-                if normalize(r[a]) == _NONE
+                if comparison_form(r[a]) == _NONE
                 else ("present" if _present(_squash(r[a]), t) else "absent")
                 for r, t in zip(gold, texts)
             ]
@@ -202,10 +202,10 @@ def evaluate(
             order=("present", "absent", "none"),
         )
     if train_records is not None:
-        seen = {a: {normalize(r[a]) for r in train_records} for a in attrs}
+        seen = {a: {comparison_form(r[a]) for r in train_records} for a in attrs}
         groups = {
             a: [
-                "none" if normalize(r[a]) == _NONE else ("seen" if normalize(r[a]) in seen[a] else "unseen")
+                "none" if comparison_form(r[a]) == _NONE else ("seen" if comparison_form(r[a]) in seen[a] else "unseen")
                 for r in gold
             ]
             for a in attrs

@@ -11,11 +11,13 @@ from .geo_soft import read_series_matrix, read_soft
 from .geometadb import read_geometadb
 from .metasra import read_metasra
 from .miniml import read_miniml
-from .tables import EXPORT_COLUMNS, export_row, read_jsonl, read_table, write_samples
+from .atomic import atomic_write
+from .tables import EXPORT_COLUMNS, export_row, read_jsonl, read_table, write_records, write_samples
 
 __all__ = [
     "EXPORT_COLUMNS",
     "FORMATS",
+    "atomic_write",
     "detect_format",
     "export_row",
     "read_geometadb",
@@ -27,5 +29,6 @@ __all__ = [
     "read_soft",
     "read_table",
     "supported_files",
+    "write_records",
     "write_samples",
 ]

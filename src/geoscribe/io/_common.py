@@ -9,6 +9,7 @@ lost and nothing raises. Binary garbage is caught earlier, by :func:`sniff`.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import sqlite3
 import zlib
@@ -18,7 +19,7 @@ from typing import BinaryIO
 from xml.etree.ElementTree import ParseError as XMLParseError
 
 from ..errors import InputError
-from ..text import Sample
+from ..text import Sample, sanitise_sample
 
 GZIP_MAGIC = b"\x1f\x8b"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -33,6 +34,7 @@ _DAMAGE = (
     XMLParseError,
     sqlite3.Error,
     UnicodeError,
+    csv.Error,  # e.g. a bare carriage return inside a series-matrix line
 )
 
 
@@ -100,6 +102,8 @@ def reason(exc: BaseException) -> str:
         return f"SQLite error ({exc})"
     if isinstance(exc, OSError):
         return f"read error ({exc.strerror or exc})"
+    if isinstance(exc, csv.Error):
+        return f"malformed line ({exc})"
     return str(exc) or type(exc).__name__
 
 
@@ -108,12 +112,13 @@ def guarded(
 ) -> Iterator[Sample]:
     """Yield from a reader, turning damage into one-line InputErrors that name the file
     and say how many samples came before; an empty result is an error too, unless the
-    format can hold no samples on purpose (``allow_empty``)."""
+    format can hold no samples on purpose (``allow_empty``). Every sample passes the
+    text sanitiser here (:func:`~geoscribe.text.sanitise_sample`), whatever its reader."""
     n = 0
     try:
         for sample in samples:
             n += 1
-            yield sample
+            yield sanitise_sample(sample)
     except InputError:
         raise
     except _DAMAGE as exc:

@@ -18,19 +18,23 @@ must wait for the writer to close), SQLite allows readers beside one writer.
 
 from __future__ import annotations
 
+import datetime as _dt
+import json
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..errors import GeoscribeError
 from ..schema import get_schema
+from ..text import FIELDS
 
 SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
-SAMPLE_COLUMNS = (
-    "sample_key", "gsm", "title", "characteristics", "description", "source_name",
-    "organism", "series", "platform", "input", "source_file", "position", "read_at",
-)  # fmt: skip
+#: the Sample fields kept per sample (every field but the pre-formatted ``text``,
+#: stored as ``input``); a field added to Sample gets a column here too
+SAMPLE_FIELDS = tuple(f for f in FIELDS if f != "text")
+SAMPLE_COLUMNS = ("sample_key", *SAMPLE_FIELDS, "input", "source_file", "position", "read_at")
 ANNOTATION_COLUMNS = (
     "sample_key", "schema", "attribute", "value", "confidence", "curie", "term_label",
     "model", "model_version", "translated_at",
@@ -42,10 +46,9 @@ RUN_COLUMNS = (
 PROGRESS_COLUMNS = ("partition_id", "schema", "next_position", "done", "run_id", "updated_at")
 
 _TABLES = {
-    "samples": """
-        sample_key VARCHAR PRIMARY KEY, gsm VARCHAR, title VARCHAR, characteristics VARCHAR,
-        description VARCHAR, source_name VARCHAR, organism VARCHAR, series VARCHAR,
-        platform VARCHAR, input VARCHAR, source_file VARCHAR, position BIGINT, read_at VARCHAR""",
+    "samples": "sample_key VARCHAR PRIMARY KEY, "
+    + ", ".join(f"{c} VARCHAR" for c in SAMPLE_FIELDS)
+    + ", input VARCHAR, source_file VARCHAR, position BIGINT, read_at VARCHAR",
     "annotations": """
         sample_key VARCHAR NOT NULL, schema VARCHAR NOT NULL, attribute VARCHAR NOT NULL,
         value VARCHAR, confidence DOUBLE, curie VARCHAR, term_label VARCHAR, model VARCHAR,
@@ -82,6 +85,10 @@ GCM_VIEWS: dict[str, dict[str, str]] = {
 
 class StoreError(GeoscribeError):
     """An ingest database is missing, locked, corrupt or asked for something it lacks."""
+
+
+def utc_now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def is_sqlite_path(path: str | Path) -> bool:
@@ -184,8 +191,24 @@ class Store:
     def create_tables(self) -> None:
         for name, body in _TABLES.items():
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({body})")
+        self._add_missing_sample_columns()
         for name, columns in GCM_VIEWS.items():
             self.con.execute(_view_sql(name, columns))
+
+    def columns(self, table: str) -> list[str]:
+        if self.backend == "sqlite":
+            return [r[1] for r in self.execute(f"PRAGMA table_info({table})")]
+        return [r[0] for r in self.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+            [table],
+        )]  # fmt: skip
+
+    def _add_missing_sample_columns(self) -> None:
+        """A database written before a Sample field existed gets that column (empty)."""
+        have = set(self.columns("samples"))
+        for column in SAMPLE_FIELDS:
+            if column not in have:
+                self.con.execute(f"ALTER TABLE samples ADD COLUMN {column} VARCHAR")
 
     def transaction(self, work: Callable[[], Any]) -> Any:
         """Run ``work()`` in one transaction: all of its writes land, or none."""
@@ -224,6 +247,55 @@ class Store:
                 [schema, *chunk],
             ))  # fmt: skip
         return found
+
+    # -- ingest writes ------------------------------------------------------------
+    def start_run(self, *, source: str, schema: str, model: str, model_version: str, engine: str,
+                  normalise: bool) -> str:
+        """Log a new ingest run as running; returns its id."""
+        run_id = uuid.uuid4().hex[:12]
+        row = (run_id, source, schema, model, model_version, engine, normalise, utc_now(), None, "running", 0, 0, 0, "{}")
+        self.transaction(lambda: self.insert("ingest_runs", RUN_COLUMNS, [row]))
+        return run_id
+
+    def finish_run(self, run_id: str, *, read: int, translated: int, skipped: dict[str, int]) -> None:
+        """Mark a run finished with its counts and skip reasons."""
+        self.transaction(lambda: self.execute(
+            "UPDATE ingest_runs SET finished_at = ?, status = ?, n_read = ?, n_translated = ?, n_skipped = ?, "
+            "skipped = ? WHERE run_id = ?",
+            [utc_now(), "finished", read, translated, sum(skipped.values()), json.dumps(dict(skipped)), run_id],
+        ))  # fmt: skip
+
+    def progress(self, schema: str) -> dict[str, tuple[int, bool]]:
+        """Resume points of ``schema``: partition id -> (next position, done)."""
+        rows = self.execute("SELECT partition_id, next_position, done FROM ingest_progress WHERE schema = ?", [schema])
+        return {pid: (int(pos), bool(done)) for pid, pos, done in rows}
+
+    def set_progress(self, schema: str, run_id: str, points: Sequence[tuple[str, int, bool]]) -> None:
+        """Store resume points ``(partition id, next position, done)`` in one transaction."""
+        rows = [(pid, schema, pos, done, run_id, utc_now()) for pid, pos, done in points]
+        self.transaction(lambda: self.insert("ingest_progress", PROGRESS_COLUMNS, rows, replace=True))
+
+    def write_batch(self, schema: str, *, samples: Sequence[Sequence[Any]], annotations: Sequence[Sequence[Any]],
+                    keys: Sequence[str], resume: tuple[str, int, bool], run_id: str,
+                    hook: Callable[[str], None] | None = None) -> set[str]:
+        """Write one batch and its partition's resume point in one transaction.
+
+        ``keys`` are the samples ``annotations`` annotate; those already annotated in
+        ``schema`` (another partition had them) are left out and returned.
+        """
+
+        def work() -> set[str]:
+            existing = self.existing_keys(keys, schema)
+            self.insert("samples", SAMPLE_COLUMNS, samples)
+            if hook is not None:
+                hook("samples-written")  # test hook: a kill here must leave no trace
+            self.insert("annotations", ANNOTATION_COLUMNS, [a for a in annotations if a[0] not in existing])
+            pid, position, done = resume
+            self.insert("ingest_progress", PROGRESS_COLUMNS, [(pid, schema, position, done, run_id, utc_now())],
+                        replace=True)  # fmt: skip
+            return existing
+
+        return self.transaction(work)
 
     # -- read API ---------------------------------------------------------------
     def schemas(self) -> list[str]:

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import tempfile
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from ..errors import InputError
-from ..text import PAPER_FORMAT, Sample, TextFormat
+from ..schema import Record
+from ..text import FIELDS, PAPER_FORMAT, Sample, TextFormat
+from .atomic import atomic_write
 from ._common import guarded, has_text, open_binary, text_lines
 
 ALIASES = {
@@ -35,18 +37,11 @@ ALIASES = {
     "platform": ("platform", "platform_id", "gpl"),
     "text": ("input", "text"),
 }
-_LOOKUP = {alias: field for field, names in ALIASES.items() for alias in names}
-EXPORT_COLUMNS = (
-    "gsm",
-    "input",
-    "title",
-    "characteristics",
-    "description",
-    "source_name",
-    "organism",
-    "series",
-    "platform",
-)
+# every Sample field is read under its own name too (a field added to Sample needs no alias)
+_LOOKUP = {**{f: f for f in FIELDS if f != "text"},
+           **{alias: field for field, names in ALIASES.items() for alias in names}}
+#: the export header: ``gsm``, the formatted ``input`` line, then every other Sample field
+EXPORT_COLUMNS = ("gsm", "input", *(f for f in FIELDS if f not in ("gsm", "text")))
 TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
 
@@ -150,8 +145,8 @@ def write_samples(
 ) -> int:
     """Write samples to ``path`` (.csv, .tsv or .jsonl, from its suffix); returns the count.
 
-    The file appears only when writing succeeded: rows go to a temporary file that
-    replaces ``path`` at the end, so a failed read leaves no half-written output.
+    The file appears only when writing succeeded (:func:`~geoscribe.io.atomic.atomic_write`),
+    so a failed read leaves no half-written output.
     """
     path = Path(path)
     kind = TABLE_FORMATS.get(path.suffix.lower())
@@ -162,24 +157,76 @@ def write_samples(
         )
     if not path.parent.is_dir():
         raise InputError(f"{path}: folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     n = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            if kind == "jsonl":
-                for s in samples:
-                    out.write(json.dumps(export_row(s, text_format), ensure_ascii=False) + "\n")
-                    n += 1
-            else:
-                writer = csv.DictWriter(
-                    out, EXPORT_COLUMNS, delimiter="\t" if kind == "tsv" else ","
-                )
-                writer.writeheader()
-                for s in samples:
-                    writer.writerow(export_row(s, text_format))
-                    n += 1
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(path) as out:
+        if kind == "jsonl":
+            for s in samples:
+                out.write(json.dumps(export_row(s, text_format), ensure_ascii=False) + "\n")
+                n += 1
+        else:
+            writer = csv.DictWriter(out, EXPORT_COLUMNS, delimiter="\t" if kind == "tsv" else ",")
+            writer.writeheader()
+            for s in samples:
+                writer.writerow(export_row(s, text_format))
+                n += 1
+    return n
+
+
+# -- translations -------------------------------------------------------------------
+
+#: output formats of :func:`write_records`
+RECORD_FORMATS = ("line", "jsonl", "csv")
+
+
+def record_format(path: str | Path | None) -> str:
+    """The :func:`write_records` format a path's suffix asks for: csv, jsonl, else line."""
+    suffix = Path(path).suffix.lower() if path is not None else ""
+    return "csv" if suffix == ".csv" else "jsonl" if suffix in (".jsonl", ".ndjson") else "line"
+
+
+def _record_row(fmt: str, sample: Sample, line: str, record: Record) -> str | list[str]:
+    # a pre-formatted input (a table's 'input' column) is echoed as given, so that the output
+    # joins back to it; the model read it with its whitespace collapsed
+    line = sample.text or line
+    if fmt == "csv":
+        return [line, record.render()]
+    if fmt == "jsonl":
+        out = {"gsm": sample.gsm, "input": line, "output": record.render(), **record.to_dict()}
+        return json.dumps(out, ensure_ascii=False)
+    return record.render()
+
+
+def write_records(
+    records: Iterable[tuple[Sample, str, Record]], path: str | Path | None, *, format: str | None = None
+) -> int:
+    """Write translations (``(sample, input line, record)``, as ``translate_stream`` yields
+    them) to ``path``, or to stdout when it is None; returns the count.
+
+    ``format``: ``csv`` (columns ``input,output``), ``jsonl`` (gsm, input, output and the
+    record's fields) or ``line`` (the rendered record); default from the suffix of ``path``.
+    A file appears only complete; its folder is created if needed.
+    """
+    fmt = format or record_format(path)
+    if fmt not in RECORD_FORMATS:
+        raise InputError(f"unknown output format {fmt!r}; use one of {', '.join(RECORD_FORMATS)}")
+    if path is None:
+        return _write_records(records, sys.stdout, fmt)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path) as out:
+        return _write_records(records, out, fmt)
+
+
+def _write_records(records: Iterable[tuple[Sample, str, Record]], out: IO[str], fmt: str) -> int:
+    writer = csv.writer(out) if fmt == "csv" else None
+    if writer:
+        writer.writerow(["input", "output"])
+    n = 0
+    for sample, line, record in records:
+        row = _record_row(fmt, sample, line, record)
+        if writer:
+            writer.writerow(row)
+        else:
+            out.write(row + "\n")
+        n += 1
     return n

@@ -8,8 +8,8 @@ turns them into a cached SQLite index once, and :class:`TermMapper` maps
 
 from ._index import OntologyIndex, build_index, cache_dir, default_index_path
 from ._mapper import ATTRIBUTE_ONTOLOGIES, Match, TermMapper
-from ._normalise import fold, is_unknown, normalise_key
-from ._records import Coverage, coverage, normalise_record, normalise_records, read_pairs_records
+from ._normalise import fold, is_unknown, matching_key
+from ._records import Coverage, coverage, normalise_record, normalise_records, normalise_translations, read_pairs_records
 from ._source import OntologyDataError, iter_terms, package_sources
 
 __all__ = [
@@ -26,9 +26,10 @@ __all__ = [
     "fold",
     "is_unknown",
     "iter_terms",
-    "normalise_key",
+    "matching_key",
     "normalise_record",
     "normalise_records",
+    "normalise_translations",
     "package_sources",
     "read_pairs_records",
 ]

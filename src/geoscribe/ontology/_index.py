@@ -2,7 +2,7 @@
 
 The index holds, per term, its label, synonyms and direct parents (ancestors
 are the transitive closure, computed on demand), with every name stored under
-the key of :func:`~geoscribe.ontology._normalise.normalise_key` so lookups are
+the key of :func:`~geoscribe.ontology._normalise.matching_key` so lookups are
 one indexed query. It lives in ``$GEOSCRIBE_CACHE/ontology/<package version>-<format>/``
 (default ``~/.cache/geoscribe``) and is rebuilt when the package version changes.
 """
@@ -17,7 +17,8 @@ import time
 from functools import lru_cache
 from pathlib import Path
 
-from ._normalise import fold, normalise_key
+from ..io.atomic import atomic_path
+from ._normalise import fold, matching_key
 from ._source import (
     ONTOLOGIES,
     UNIPROT_SPECIES,
@@ -89,33 +90,28 @@ def build_index(
     path = Path(path) if path is not None else default_index_path()
     sources = {k: Path(v) for k, v in (sources or package_sources()).items()}
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    tmp.unlink(missing_ok=True)
     start = time.perf_counter()
-    con = sqlite3.connect(tmp)
-    try:
-        con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
-        for ontology, src in sources.items():
-            t0 = time.perf_counter()
-            n = _load_ontology(con, ontology, src)
-            if progress:
-                log.warning("indexed %s: %d terms (%.1f s)", ontology, n, time.perf_counter() - t0)
-        con.executescript(_INDEXES)
-        meta = {
-            "format": str(FORMAT),
-            "package": _package_version_or_none(),
-            "versions": json.dumps({k: source_version(v) for k, v in sources.items()}),
-            "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "build_seconds": f"{time.perf_counter() - start:.1f}",
-        }
-        con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
-        con.commit()
-    except BaseException:
-        con.close()
-        tmp.unlink(missing_ok=True)
-        raise
-    con.close()
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + _SCHEMA)
+            for ontology, src in sources.items():
+                t0 = time.perf_counter()
+                n = _load_ontology(con, ontology, src)
+                if progress:
+                    log.warning("indexed %s: %d terms (%.1f s)", ontology, n, time.perf_counter() - t0)
+            con.executescript(_INDEXES)
+            meta = {
+                "format": str(FORMAT),
+                "package": _package_version_or_none(),
+                "versions": json.dumps({k: source_version(v) for k, v in sources.items()}),
+                "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                "build_seconds": f"{time.perf_counter() - start:.1f}",
+            }
+            con.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            con.commit()
+        finally:
+            con.close()
     return path
 
 
@@ -135,7 +131,7 @@ def _load_ontology(con: sqlite3.Connection, ontology: str, src: Path) -> int:
             continue
         terms.append((curie, ontology, label, int(bool(term.get("deprecated"))), term.get("replaced_by")))
         for text, kind in _names(curie, ontology, term):
-            key = normalise_key(text)
+            key = matching_key(text)
             if key:
                 names.append((key, curie, ontology, text, kind))
         parents.extend((curie, p) for p, d in (term.get("ancestors") or {}).items() if d == 1)
@@ -200,7 +196,7 @@ class OntologyIndex:
         return sorted({fold(r[0]) for r in rows})
 
     def curies_named(self, folded: str, ontology: str) -> list[str]:
-        key = normalise_key(folded)
+        key = matching_key(folded)
         return [r[0] for r in self.lookup(key, (ontology,))]
 
     def term(self, curie: str) -> tuple[str, str, bool, str | None] | None:

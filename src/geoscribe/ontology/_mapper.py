@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from ._index import ENTRY, LABEL, OntologyIndex
-from ._normalise import fold, is_unknown, normalise_key
+from ._normalise import fold, is_unknown, matching_key
 
 # attribute (case-insensitive) -> (ontologies in order of preference, fuzzy fallback allowed)
 ATTRIBUTE_ONTOLOGIES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -157,7 +157,7 @@ class TermMapper:
                 best = found
         if best is not None:
             return best[1]
-        if fuzzy_ok and self.fuzzy and len(normalise_key(value)) >= FUZZY_MIN_LENGTH:
+        if fuzzy_ok and self.fuzzy and len(matching_key(value)) >= FUZZY_MIN_LENGTH:
             return self._fuzzy(value, ontologies, attribute)
         return None
 
@@ -166,7 +166,7 @@ class TermMapper:
         return not roots or any(self.index.is_a(curie, r) for r in roots)
 
     def _best(self, value: str, ontologies: tuple[str, ...], suffix: str, *, exact_ok: bool, attribute: str):
-        key = normalise_key(value)
+        key = matching_key(value)
         if not key:
             return None
         folded = fold(value)

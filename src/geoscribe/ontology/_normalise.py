@@ -3,7 +3,7 @@
 Curated values and ontology labels differ in case, punctuation, hyphens and
 spaces (``K562`` / ``K-562``, ``HCT 116`` / ``HCT-116``), Greek letters
 (``TNF-α`` / ``TNF-alpha``) and number (``T cells`` / ``T cell``). Both sides go
-through :func:`normalise_key`, so the rules only need to be symmetric, not
+through :func:`matching_key`, so the rules only need to be symmetric, not
 linguistically right (``sapiens`` becomes ``sapien`` on both sides).
 """
 
@@ -50,7 +50,7 @@ def words(text: str) -> list[str]:
     return [_singular(t) for t in _TOKEN.findall(fold(text))]
 
 
-def normalise_key(text: str) -> str:
+def matching_key(text: str) -> str:
     """The matching key: folded words joined without separators (``"K-562 cells"`` -> ``"k562cell"``)."""
     return "".join(words(text))
 

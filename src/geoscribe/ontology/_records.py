@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
-from ..schema import NONE, Record, Schema, get_schema, parse
+from ..schema import NONE, Record, Schema
 from ._mapper import Match, TermMapper
 from ._normalise import is_unknown
 
@@ -71,6 +71,16 @@ def normalise_records(
     return [normalise_record(r, mapper=mapper, context=c) for r, c in zip(records, ctxs)]
 
 
+def normalise_translations(
+    translations: Iterable[tuple[Any, str, Record]], *, mapper: TermMapper | None = None
+) -> Iterator[tuple[Any, str, Record]]:
+    """``(sample, line, record)`` triples (as ``translate_stream`` yields them) with the
+    record's terms filled, lazily, one at a time."""
+    mapper = mapper if mapper is not None else TermMapper()
+    for sample, line, record in translations:
+        yield sample, line, normalise_record(record, mapper=mapper)
+
+
 @dataclass
 class Coverage:
     """Distinct gold values per attribute and how many of them map to a term."""
@@ -87,16 +97,11 @@ class Coverage:
 
 
 def read_pairs_records(path: str | Path, schema: str | Schema) -> list[Record]:
-    """The gold records (``output`` column) of a pairs CSV such as ``shared/data/cistrome/pairs.csv``."""
-    schema = get_schema(schema)
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file; pass a pairs CSV with an 'output' column.")
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        if "output" not in (reader.fieldnames or []):
-            raise InputError(f"{path}: no 'output' column (found {reader.fieldnames}); pass a pairs CSV.")
-        return [parse(row["output"], schema, strict=False) for row in reader]
+    """The gold records (``output`` column, parsed leniently) of a pairs file such as
+    ``shared/data/cistrome/pairs.csv``."""
+    from ..io.records import read_pairs
+
+    return read_pairs(path, schema, strict=False).records
 
 
 def coverage(records: Iterable[Record], *, mapper: TermMapper | None = None) -> list[Coverage]:

@@ -10,7 +10,6 @@ source finds every partition done and reads nothing.
 from __future__ import annotations
 
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GeoscribeError, InputError
-from ..io.store import ANNOTATION_COLUMNS, PROGRESS_COLUMNS, RUN_COLUMNS, SAMPLE_COLUMNS, Store
+from ..io.store import Store
+from ..progress import progress_bar
 from ..schema import get_schema
+from ..text import MAX_TEXT_CHARS
 from ..translate.base import Translator
 from ._source import Partition, Plan, plan_partitions, read_partition
-from ._work import SKIP_DUPLICATE, Rows, build_rows, get_mapper, model_identity, now, translate_partition
+from ._work import SKIP_DUPLICATE, Rows, build_rows, get_mapper, model_identity, translate_partition
 
 ENGINES = ("local", "dask")
 
@@ -44,6 +45,8 @@ class IngestSummary:
     unreadable: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     samples_in_db: int = 0
+    replaced: int = 0  # invalid characters replaced by U+FFFD (geoscribe.text.sanitise)
+    cut: int = 0  # text fields cut at geoscribe.text.MAX_TEXT_CHARS
 
     @property
     def rate(self) -> float:
@@ -58,29 +61,19 @@ class IngestSummary:
         if self.partitions_done_before:
             out.append(f"{self.partitions_done_before} of {self.partitions} partitions were already done (resumed)")
         out += [f"  skipped {n}: {reason}" for reason, n in self.skipped.most_common()]
+        if self.replaced or self.cut:  # the text sanitiser (geoscribe.text)
+            out.append(f"  replaced {self.replaced} invalid characters by U+FFFD; cut {self.cut} text fields "
+                       f"over {MAX_TEXT_CHARS} characters")
         out += [f"  unreadable file {f}: {why}" for f, why in self.unreadable.items()]
         return out
-
-
-def _progress_rows(store: Store, schema: str) -> dict[str, tuple[int, bool]]:
-    rows = store.execute("SELECT partition_id, next_position, done FROM ingest_progress WHERE schema = ?", [schema])
-    return {pid: (int(pos), bool(done)) for pid, pos, done in rows}
 
 
 def write_rows(store: Store, rows: Rows, part: Partition, *, schema: str, run_id: str,
                done: bool, hook: Callable[[str], None] | None = None) -> Rows:
     """Write one batch and the partition's resume point in one transaction."""
-
-    def work() -> None:
-        rows.drop(store.existing_keys(rows.keys, schema), SKIP_DUPLICATE)  # another partition had them
-        store.insert("samples", SAMPLE_COLUMNS, rows.samples)
-        if hook is not None:
-            hook("samples-written")  # test hook: a kill here must leave no trace
-        store.insert("annotations", ANNOTATION_COLUMNS, rows.annotations)
-        store.insert("ingest_progress", PROGRESS_COLUMNS,
-                     [(part.id, schema, rows.next_position, done, run_id, now())], replace=True)  # fmt: skip
-
-    store.transaction(work)
+    existing = store.write_batch(schema, samples=rows.samples, annotations=rows.annotations, keys=rows.keys,
+                                 resume=(part.id, rows.next_position, done), run_id=run_id, hook=hook)
+    rows.drop(existing, SKIP_DUPLICATE)  # another partition had them
     return rows
 
 
@@ -154,15 +147,14 @@ def ingest(
         with Store(db, read_only=False) as store:
             summary = IngestSummary(str(db), schema, model_id[0], engine, partitions=len(plan.partitions),
                                     unreadable=dict(plan.unreadable))  # fmt: skip
-            run_id = uuid.uuid4().hex[:12]
-            store.transaction(lambda: store.insert("ingest_runs", RUN_COLUMNS, [(
-                run_id, str(source), schema, model_id[0], model_id[1], engine, normalise, now(),
-                None, "running", 0, 0, 0, "{}",
-            )]))  # fmt: skip
-            todo = _pending(plan, _progress_rows(store, schema), summary)
+            run_id = store.start_run(source=str(source), schema=schema, model=model_id[0],
+                                     model_version=model_id[1], engine=engine, normalise=normalise)
+            todo = _pending(plan, store.progress(schema), summary)
             args = dict(schema=schema, model=model, model_id=model_id, batch_size=batch_size, run_id=run_id,
                         normalise=normalise, ontology=ontology, hook=hook)  # fmt: skip
-            with _bar(sum(len(p) - (s - p.start) for p, s in todo), progress) as bar:
+            total = sum(len(p) - (s - p.start) for p, s in todo)
+            with progress_bar(total=total, desc="ingest", unit="sample", smoothing=0.1, dynamic_ncols=True,
+                              enabled=progress) as bar:
                 if engine == "local":
                     _run_local(store, todo, summary, bar, chunk_size=chunk_size, **args)
                 else:
@@ -170,7 +162,7 @@ def ingest(
             _mark_files_done(store, every, schema, run_id)
             summary.seconds = time.perf_counter() - started
             summary.samples_in_db = store.count()
-            _finish_run(store, run_id, summary)
+            store.finish_run(run_id, read=summary.read, translated=summary.translated, skipped=summary.skipped)
     finally:
         plan.cleanup()
     return summary
@@ -195,13 +187,12 @@ def _file_id(p: Partition) -> str:
 def _mark_files_done(store: Store, parts: list[Partition], schema: str, run_id: str) -> None:
     """Record files whose every partition is done, so that a later run with another
     partition size (other partition ids) still skips them."""
-    done = _progress_rows(store, schema)
+    done = store.progress(schema)
     files: dict[str, bool] = {}
     for p in parts:
         fid = _file_id(p)
         files[fid] = files.get(fid, True) and (done.get(p.id, (0, False))[1] or done.get(fid, (0, False))[1])
-    rows = [(fid, schema, -1, True, run_id, now()) for fid, ok in files.items() if ok and fid not in done]
-    store.transaction(lambda: store.insert("ingest_progress", PROGRESS_COLUMNS, rows, replace=True))
+    store.set_progress(schema, run_id, [(fid, -1, True) for fid, ok in files.items() if ok and fid not in done])
 
 
 def _pending(plan: Plan, done: dict[str, tuple[int, bool]], summary: IngestSummary) -> list[tuple[Partition, int]]:
@@ -215,20 +206,11 @@ def _pending(plan: Plan, done: dict[str, tuple[int, bool]], summary: IngestSumma
     return todo
 
 
-def _finish_run(store: Store, run_id: str, s: IngestSummary) -> None:
-    import json
-
-    store.transaction(lambda: store.execute(
-        "UPDATE ingest_runs SET finished_at = ?, status = ?, n_read = ?, n_translated = ?, n_skipped = ?, "
-        "skipped = ? WHERE run_id = ?",
-        [now(), "finished", s.read, s.translated, sum(s.skipped.values()), json.dumps(dict(s.skipped)), run_id],
-    ))  # fmt: skip
-
-
 def _account(summary: IngestSummary, rows: Rows, bar: Any) -> None:
     summary.read += rows.read
     summary.translated += rows.translated
     summary.skipped.update(rows.skipped)
+    summary.replaced, summary.cut = summary.replaced + rows.replaced, summary.cut + rows.cut
     bar.update(rows.read)
 
 
@@ -317,23 +299,3 @@ def _run_dask(store: Store, todo: list[tuple[Partition, int]], summary: IngestSu
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-class _NullBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def __enter__(self) -> _NullBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
-def _bar(total: int, progress: bool) -> Any:
-    """A tqdm bar (rate and ETA) on stderr, or nothing."""
-    if not progress:
-        return _NullBar()
-    from tqdm.auto import tqdm
-
-    return tqdm(total=total, unit="sample", desc="ingest", smoothing=0.1, dynamic_ncols=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..io import detect_format, read_samples, supported_files
 from ..io.geometadb import COLUMNS, field_value
-from ..text import Sample
+from ..text import Sample, sanitise_sample
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,6 @@ def _db_range(path: Path, start: int, stop: int, table: str = "gsm") -> Iterator
             f'SELECT {select} FROM "{table}" ORDER BY rowid LIMIT ? OFFSET ?', (stop - start, start)
         )
         for pos, row in enumerate(rows, start=start):
-            yield pos, Sample(*[field_value(v) for v in row])
+            yield pos, sanitise_sample(Sample(*[field_value(v) for v in row]))
     finally:
         con.close()

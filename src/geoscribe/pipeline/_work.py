@@ -6,13 +6,14 @@ worker can run it; models and ontology mappers are loaded once per process.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..io.store import SAMPLE_FIELDS
+from ..io.store import utc_now as now
 from ..schema import get_schema
 from ..text import Sample, format_sample
 from ..translate.base import Translator, read_metadata, read_model_config
@@ -21,10 +22,6 @@ from ._source import Partition, read_partition, sample_key
 SKIP_NO_TEXT = "no text to translate"
 SKIP_DUPLICATE = "duplicate sample (already in the database)"
 SKIP_DUPLICATE_RUN = "duplicate sample (twice in this source)"
-
-
-def now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def model_identity(model: str | Path | Translator) -> tuple[str, str]:
@@ -66,6 +63,8 @@ class Rows:
     translated: int = 0
     skipped: Counter = field(default_factory=Counter)
     next_position: int = 0
+    replaced: int = 0  # invalid characters the readers' sanitiser replaced (geoscribe.text.sanitise)
+    cut: int = 0  # fields cut at geoscribe.text.MAX_TEXT_CHARS
 
     def drop(self, keys: set[str], reason: str) -> None:
         """Leave out the annotations of ``keys`` (found in the database meanwhile)."""
@@ -97,14 +96,12 @@ def build_rows(
     seen: set[str] = set()
     for pos, s in items:
         key = sample_key(s, part.name, pos)
+        out.replaced, out.cut = out.replaced + s.replaced, out.cut + s.cut
         line = format_sample(s)
         if key in seen:  # a key twice in one statement trips up INSERT OR IGNORE
             out.skipped[SKIP_DUPLICATE_RUN] += 1
             continue
-        out.samples.append((
-            key, s.gsm, s.title, s.characteristics, s.description, s.source_name, s.organism,
-            s.series, s.platform, line, part.source_file, pos, read_at,
-        ))  # fmt: skip
+        out.samples.append((key, *(getattr(s, f) for f in SAMPLE_FIELDS), line, part.source_file, pos, read_at))
         if key in exclude:
             out.skipped[SKIP_DUPLICATE] += 1
         elif not line.strip():

@@ -3,7 +3,9 @@ document describes them and bad input is a 422 before any handler runs)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from ..text import MAX_TEXT_CHARS, cap, sanitise
 
 
 class TranslateRequest(BaseModel):
@@ -15,6 +17,15 @@ class TranslateRequest(BaseModel):
     texts: list[str] | None = Field(None, description="A batch of sample descriptions.")
     schema_: str = Field("cistrome", alias="schema", description="Attribute set: cistrome or encode.")
     ontology: bool = Field(True, description="Add ontology terms when the server has an ontology index.")
+
+    @field_validator("text", "texts")
+    @classmethod
+    def _sanitised(cls, value: str | list[str] | None) -> str | list[str] | None:
+        """Invalid code points (``"\\ud800"``) become U+FFFD; texts are cut at MAX_TEXT_CHARS."""
+        if value is None:
+            return None
+        clean = [cap(sanitise(t)[0], MAX_TEXT_CHARS)[0] for t in ([value] if isinstance(value, str) else value)]
+        return clean[0] if isinstance(value, str) else clean
 
     @model_validator(mode="after")
     def _one_of(self) -> TranslateRequest:

@@ -1,25 +1,11 @@
-"""Small helpers shared by the Textomics modules: progress, seeding, CV folds."""
+"""Small helpers shared by the Textomics modules: logging and CV folds."""
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
 
 import numpy as np
-
-T = TypeVar("T")
-
-
-def track(it: Iterable[T], *, total: int | None = None, desc: str = "", enabled: bool = False) -> Iterator[T]:
-    """``tqdm`` on stderr when ``enabled``, else the iterable unchanged."""
-    if not enabled:
-        yield from it
-        return
-    from tqdm import tqdm
-
-    yield from tqdm(it, total=total, desc=desc, file=sys.stderr, leave=False)
 
 
 def log(msg: str, *, enabled: bool = True) -> None:

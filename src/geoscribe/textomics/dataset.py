@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from ._util import track
+from ..progress import with_progress
 from ..errors import InputError
 from ._tables import SeriesTable, iter_series_tables
 
@@ -228,7 +228,7 @@ def build_dataset(
     one series table is in memory at a time.
     """
     stats: dict[str, _PlatformStats] = {}
-    for t in track(iter_series_tables(folder), desc="scanning series", enabled=progress):
+    for t in with_progress(iter_series_tables(folder), desc="scanning series", enabled=progress, leave=False):
         if t.summary.strip():
             stats.setdefault(t.platform, _PlatformStats()).add(t)
     stats = {p: s for p, s in stats.items() if len(s.series) >= min_series}
@@ -236,7 +236,7 @@ def build_dataset(
         raise InputError(f"{folder}: no series with both a data table and a summary; nothing to build.")
     chosen = {p: s.select(n_features) for p, s in stats.items()}
     vecs: dict[str, dict[str, np.ndarray]] = {p: {} for p in stats}
-    for t in track(iter_series_tables(folder), desc="five-number vectors", enabled=progress):
+    for t in with_progress(iter_series_tables(folder), desc="five-number vectors", enabled=progress, leave=False):
         if t.platform not in chosen or not t.summary.strip():
             continue
         feats, mean, _ = chosen[t.platform]

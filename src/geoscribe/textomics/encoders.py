@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
-from ._util import track
+from ..progress import with_progress
 
 DEFAULT_ENCODER = "all-MiniLM-L6-v2"
 POOLINGS = ("last", "layers")
@@ -81,7 +81,7 @@ def encode(
     out = []
     starts = range(0, len(texts), batch_size)
     with torch.inference_mode():
-        for s in track(starts, total=len(starts), desc="encoding", enabled=progress):
+        for s in with_progress(starts, total=len(starts), desc="encoding", enabled=progress, leave=False):
             batch = tok(list(texts[s : s + batch_size]), padding=True, truncation=True,
                         max_length=max_length, return_tensors="pt")
             result = model(**batch, output_hidden_states=pooling == "layers")

@@ -33,6 +33,15 @@ from .base import (
 
 FEATURES_FILE = "features.json"
 
+#: the TF-IDF features read at most this prefix of a text, as the seq2seq reads at most
+#: 256 tokens (~20,000 characters): n-gram counting costs ~250 bytes of RAM per input
+#: character, so an unbounded 20 MB cell would end in MemoryError
+MAX_FEATURE_CHARS = 20_000
+
+
+def _prefixes(texts: Sequence[str]) -> list[str]:
+    return [t[:MAX_FEATURE_CHARS] for t in texts]
+
 
 # -- shared helpers (also used by the neural models) ---------------------------
 def check_pairs(texts: Sequence[str], records: Sequence[Record], schema: Schema) -> None:
@@ -133,14 +142,15 @@ class _Features:
         for name, params in self.params.items():
             vect = self._vectorizer(params)
             try:
-                blocks.append(vect.fit_transform(texts))
+                blocks.append(vect.fit_transform(_prefixes(texts)))
             except ValueError:  # empty vocabulary (e.g. min_df too high for tiny data)
                 vect = self._vectorizer({**params, "min_df": 1})
-                blocks.append(vect.fit_transform(texts))
+                blocks.append(vect.fit_transform(_prefixes(texts)))
             self.vects[name] = vect
         return sp.hstack(blocks).tocsr() / np.sqrt(len(blocks))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        texts = _prefixes(texts)
         blocks = [self.vects[n].transform(texts) for n in self.params]
         return sp.hstack(blocks).tocsr() / np.sqrt(len(blocks))
 

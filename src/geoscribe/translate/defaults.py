@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import ModelError
 from ..paths import models_dir
 from ..schema import Record, get_schema
-from ..text import Sample, TextFormat, format_sample
+from ..text import Sample, TextFormat, clean_input, format_sample
 from .base import Translator, load_model
 
 #: the kind of the bundled default model; ``models/<schema>-<kind>`` holds each bundled model
@@ -60,6 +60,7 @@ def translate(
     translator = get_model(schema, model)
     lines = [format_sample(t, fmt) if isinstance(t, Sample) and fmt else
              format_sample(t) if isinstance(t, Sample) else t for t in texts]
+    lines = [clean_input(line) for line in lines]  # invalid characters, size cap (geoscribe.text)
     return translator.translate(lines, batch_size=batch_size, progress=progress)
 
 
@@ -78,6 +79,6 @@ def translate_stream(
     translator = get_model(schema, model)
     it = iter(samples)
     while chunk := list(islice(it, chunk_size)):
-        lines = [format_sample(s) for s in chunk]
+        lines = [clean_input(format_sample(s)) for s in chunk]  # see geoscribe.text.sanitise
         for s, line, rec in zip(chunk, lines, translator.translate(lines, batch_size=batch_size)):
             yield s, line, rec
