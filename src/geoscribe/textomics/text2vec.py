@@ -22,16 +22,13 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..errors import InputError
-from ..translate.base import check_fitted, new_from_config, write_model_files
+from ..estimator import Estimator, check_fitted, new_from_config, write_model_files
 
 
-class MeanVectorBaseline:
+class MeanVectorBaseline(Estimator):
     """Predicts the mean training vector whatever the text."""
 
     kind: ClassVar[str] = "textomics-mean"
-
-    def get_params(self) -> dict[str, Any]:
-        return {}
 
     def fit(self, embeddings: np.ndarray, vectors: np.ndarray) -> MeanVectorBaseline:
         self.mean_ = np.asarray(vectors, dtype=np.float32).mean(0)
@@ -42,7 +39,7 @@ class MeanVectorBaseline:
         return np.tile(self.mean_, (len(embeddings), 1))
 
 
-class Text2Vec:
+class Text2Vec(Estimator):
     """MLP head from (frozen) text embeddings to the vector; inputs are embeddings, see :meth:`embed`.
 
     ``encoder`` and ``pooling`` say which embeddings the head expects (recorded with a saved model).
@@ -56,10 +53,6 @@ class Text2Vec:
         self.hidden, self.dropout, self.epochs, self.lr = hidden, dropout, epochs, lr
         self.weight_decay, self.batch_size, self.encoder, self.seed = weight_decay, batch_size, encoder, seed
         self.pooling, self.shrink = pooling, shrink
-
-    def get_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("hidden", "dropout", "epochs", "lr", "weight_decay",
-                                              "batch_size", "encoder", "pooling", "shrink", "seed")}
 
     def embed(self, summaries: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """The embeddings this head expects, of ``summaries``."""

@@ -158,8 +158,8 @@ class CausalLMTranslator(Translator):
 
     def _record(self, text: str) -> Record:
         rec = parse(text, self.schema, strict=False)
-        values = {a: (rec[a] or NONE) for a in self.schema_.attributes}
-        return Record(self.schema_, values, {a: (1.0 if rec[a] else 0.0) for a in values})
+        values = {a: (rec[a] or NONE) for a in self.record_schema.attributes}
+        return Record(self.record_schema, values, {a: (1.0 if rec[a] else 0.0) for a in values})
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path, *, metadata: dict[str, Any] | None = None) -> Path:

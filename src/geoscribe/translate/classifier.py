@@ -121,7 +121,7 @@ class MultiLabelClassifier(Translator):
             dev: tuple[Sequence[str], Sequence[Record]] | None = None) -> MultiLabelClassifier:
         import torch
 
-        schema = self.schema_
+        schema = self.record_schema
         check_pairs(texts, records, schema)
         texts, records = list(texts), list(records)
         rng = np.random.default_rng(self.seed)
@@ -205,7 +205,7 @@ class MultiLabelClassifier(Translator):
         """``[attribute, value]`` per output unit; values grouped case-insensitively (most common spelling)."""
         spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
         for r in records:
-            for a in self.schema_.attributes:
+            for a in self.record_schema.attributes:
                 v = r[a] or "None"
                 spellings[(a, v.lower())][v] += 1
         return [[a, c.most_common(1)[0][0]] for (a, _), c in sorted(spellings.items())]
@@ -216,7 +216,7 @@ class MultiLabelClassifier(Translator):
         index = {(a, v.lower()): i for i, (a, v) in enumerate(self.labels_)}
         Y = torch.zeros(len(records), len(self.labels_))
         for row, r in enumerate(records):
-            for a in self.schema_.attributes:
+            for a in self.record_schema.attributes:
                 col = index.get((a, (r[a] or "None").lower()))
                 if col is not None:
                     Y[row, col] = 1.0
@@ -243,7 +243,7 @@ class MultiLabelClassifier(Translator):
             for a, cols in columns.items():
                 best = cols[int(np.argmax(row[cols]))]
                 values[a], conf[a] = self.labels_[best][1], float(row[best])
-            out.append(make_record(self.schema_, values, conf))
+            out.append(make_record(self.record_schema, values, conf))
         return out
 
     # -- persistence -----------------------------------------------------------
@@ -271,7 +271,7 @@ class MultiLabelClassifier(Translator):
         path = Path(path)
         labels = load_json(path / "labels.json")
         if not isinstance(labels, list) or not all(
-                isinstance(x, list) and len(x) == 2 and x[0] in model.schema_ for x in labels):
+                isinstance(x, list) and len(x) == 2 and x[0] in model.record_schema for x in labels):
             raise ModelError(f"{path}/labels.json is corrupt; re-save the model.")
         weights = path / "head.safetensors"
         if not weights.is_file():

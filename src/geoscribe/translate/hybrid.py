@@ -129,10 +129,10 @@ class HybridTranslator(Translator):
     ) -> HybridTranslator:
         """Train (or take) the seq2seq, then fit the linear part on the same pairs."""
         texts, records = list(texts), list(records)
-        check_pairs(texts, records, self.schema_)
+        check_pairs(texts, records, self.record_schema)
         if self.seq2seq_model:
             s2s = Seq2SeqTranslator.load(self.seq2seq_model)
-            if s2s.schema_.name != self.schema_.name:
+            if s2s.record_schema.name != self.record_schema.name:
                 raise ModelError(
                     f"{self.seq2seq_model} translates to the {s2s.schema} set, not {self.schema}."
                 )
@@ -146,7 +146,7 @@ class HybridTranslator(Translator):
             log("linear: fitting one SVM per attribute")
         self.linear_ = LinearBaseline(**self._linear_params()).fit(texts, records, progress=progress)
         self.patterns_ = ContextPatterns().fit(texts, records)
-        self.properties_ = PropertyTable().fit(records, self.schema_)
+        self.properties_ = PropertyTable().fit(records, self.record_schema)
         self.seq2seq_ = s2s
         self.data_hash_ = data_hash(texts, records)
         return self
@@ -167,11 +167,11 @@ class HybridTranslator(Translator):
         (Sex, Organism, Cell Type) a new value is a fragment of the input, ``Sex: 2B``.
         A hybrid saved without patterns treats every attribute as open, as before."""
         patterns = getattr(self, "patterns_", None)
-        return set(patterns.patterns_) if patterns is not None else set(self.schema_.attributes)
+        return set(patterns.patterns_) if patterns is not None else set(self.record_schema.attributes)
 
     def _known(self) -> dict[str, dict[str, str]]:
         """Per attribute, the :func:`known_index` of the training values (the linear part's classes)."""
-        return {attr: known_index(self.linear_.classes_[attr]) for attr in self.schema_.attributes}
+        return {attr: known_index(self.linear_.classes_[attr]) for attr in self.record_schema.attributes}
 
     def combine(
         self, text: str, s2s: Record, linear: Record, *, known: dict[str, dict[str, str]] | None = None
@@ -181,7 +181,7 @@ class HybridTranslator(Translator):
         known = known if known is not None else self._known()
         open_attrs = self._open_attributes()
         values, confidence = {}, {}
-        for attr in self.schema_.attributes:
+        for attr in self.record_schema.attributes:
             value, conf = s2s.values[attr], s2s.confidence.get(attr, 0.0)
             if self.snap:
                 taken = {r.values[a].lower() for r in (s2s, linear) for a in open_attrs if a != attr}
@@ -222,7 +222,7 @@ class HybridTranslator(Translator):
             if assembly is not None and assembly != values["Genome assembly"]:
                 values["Genome assembly"] = assembly
                 confidence["Genome assembly"] = min(confidence["Genome assembly"], 0.5)
-        return Record(self.schema_, values, confidence)
+        return Record(self.record_schema, values, confidence)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path, *, metadata: dict[str, Any] | None = None) -> Path:
@@ -257,13 +257,13 @@ class HybridTranslator(Translator):
         self.seq2seq_ = Seq2SeqTranslator.load(path / "seq2seq")
         self.linear_ = LinearBaseline.load(path / "linear")
         for part in (self.seq2seq_, self.linear_):
-            if part.schema_.name != self.schema_.name:
+            if part.record_schema.name != self.record_schema.name:
                 raise ModelError(f"{path}: its parts are not all of the {self.schema} set; re-save the model.")
         self.data_hash_ = read_metadata(path).get("data_hash", "")
         # saved before context patterns / property tables existed (or none declared): rules 6 / 7 are off
         self.patterns_ = _read_part(path / "patterns.json", ContextPatterns.from_dict)
         self.properties_ = _read_part(path / "properties.json",
-                                      lambda data: PropertyTable.from_dict(data, schema=self.schema_))
+                                      lambda data: PropertyTable.from_dict(data, schema=self.record_schema))
         return self
 
 

@@ -173,7 +173,7 @@ class LSTMTranslator(Translator):
         import torch
         from tqdm.auto import tqdm
 
-        schema = self.schema_
+        schema = self.record_schema
         check_pairs(texts, records, schema)
         texts, records = list(texts), list(records)
         rng = np.random.default_rng(self.seed)
@@ -272,7 +272,7 @@ class LSTMTranslator(Translator):
 
     def _record(self, ids: list[int], probs: list[float]) -> Record:
         """Parse greedy output; an attribute's confidence is the geometric mean of its tokens' probabilities."""
-        schema = self.schema_
+        schema = self.record_schema
         n = ids.index(3) if 3 in ids else len(ids)
         tokens = [self.output_vocab_[i] for i in ids[:n]]
         text, spans = detokenize(tokens)

@@ -114,14 +114,14 @@ class Seq2SeqTranslator(Translator):
 
     # ------------------------------------------------------------------ encoding
     def _attr_ids(self) -> list[int]:
-        return [self.tokenizer_.token_to_id(attribute_token(a)) for a in self.schema_.attributes]
+        return [self.tokenizer_.token_to_id(attribute_token(a)) for a in self.record_schema.attributes]
 
     def _encode_sources(self, texts: Sequence[str]) -> list[list[int]]:
         cut = [(t or "")[:MAX_INPUT_CHARS] for t in texts]
         return [e.ids[: self.max_source_len] or [self.eos_id_] for e in self.tokenizer_.encode_batch(cut)]
 
     def _encode_targets(self, records: Sequence[Record]) -> list[list[list[int]]]:
-        attrs = self.schema_.attributes
+        attrs = self.record_schema.attributes
         flat = [r[a] or NONE for r in records for a in attrs]
         enc = self.tokenizer_.encode_batch(flat)
         out, k = [], 0
@@ -174,7 +174,7 @@ class Seq2SeqTranslator(Translator):
         texts, records = list(texts), list(records)
         if len(texts) != len(records) or not texts:
             raise InputError(f"fit needs as many texts as records, and at least one (got {len(texts)} and {len(records)}).")
-        schema = self.schema_
+        schema = self.record_schema
         for r in records:
             if r.schema != schema:
                 raise InputError(f"Training record of set {r.schema.name!r} given to a {schema.name!r} translator.")
@@ -303,7 +303,7 @@ class Seq2SeqTranslator(Translator):
     def _dev_accuracy(self, dev: tuple[Sequence[str], Sequence[Record]]) -> float:
         self._bf16_cache = (None, None)  # weights changed since the last cast
         predicted = self.translate(dev[0])
-        attrs = self.schema_.attributes
+        attrs = self.record_schema.attributes
         hits = [
             np.mean([p[a].strip().lower() == g[a].strip().lower() for p, g in zip(predicted, dev[1])])
             for a in attrs
@@ -356,7 +356,7 @@ class Seq2SeqTranslator(Translator):
         return self._bf16_cache[1]
 
     def _decode(self, src: list[list[int]]) -> list[Record]:
-        model, schema = self._inference_model(), self.schema_
+        model, schema = self._inference_model(), self.record_schema
         s, mask = self._batch(src)
         a = len(schema.attributes)
         memory = model.encode(s, mask)
