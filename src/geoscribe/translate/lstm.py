@@ -31,6 +31,7 @@ from .base import (
     Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files,
 )
 from .baselines import check_pairs, load_json, make_record
+from .training import split_pairs
 
 PAD, UNK, START, END, GLUE = "<pad>", "<unk>", "<start>", "<end>", "##"
 _SPLIT = re.compile(r"([()\-_])")
@@ -179,10 +180,9 @@ class LSTMTranslator(Translator):
         rng = np.random.default_rng(self.seed)
         torch.manual_seed(self.seed)
         if dev is None and len(texts) >= 10 and self.dev_fraction > 0:
-            perm = rng.permutation(len(texts))
-            n_dev = max(1, int(round(len(texts) * self.dev_fraction)))
-            dev = ([texts[i] for i in perm[:n_dev]], [records[i] for i in perm[:n_dev]])
-            texts, records = [texts[i] for i in perm[n_dev:]], [records[i] for i in perm[n_dev:]]
+            split = split_pairs(texts, records, dev_fraction=self.dev_fraction, seed=rng)
+            texts, records = split.train_texts, split.train_records
+            dev = (split.dev_texts, split.dev_records)
         self._set_vocab(
             _vocab([tokenize(t) for t in texts], min_count=self.min_count, max_size=self.max_input_vocab),
             _vocab([tokenize_output(r.render()) for r in records], min_count=1, max_size=None))

@@ -28,6 +28,7 @@ from .base import Translator, check_fitted, data_hash, new_from_config, write_mo
 from .checkpoint import load_best, load_checkpoint, load_weights, save_checkpoint, state_dict_tensors
 from .pointer_model import PointerBart, PointerConfig
 from .tokenizer import EOS, PAD, decode, load_tokenizer, train_tokenizer
+from .training import split_pairs
 
 MAX_INPUT_CHARS = 20_000  # longer inputs are cut before tokenising (1 MB of text stays fast)
 
@@ -180,13 +181,10 @@ class Seq2SeqTranslator(Translator):
                 raise InputError(f"Training record of set {r.schema.name!r} given to a {schema.name!r} translator.")
         self._set_threads()
         torch.manual_seed(self.seed)
-        rng = np.random.default_rng(self.seed)
         if dev is None and self.dev_fraction > 0 and len(texts) >= 10:
-            order = rng.permutation(len(texts))
-            n_dev = max(1, int(round(self.dev_fraction * len(texts))))
-            dev_idx, train_idx = order[:n_dev], order[n_dev:]
-            dev = ([texts[i] for i in dev_idx], [records[i] for i in dev_idx])
-            texts, records = [texts[i] for i in train_idx], [records[i] for i in train_idx]
+            split = split_pairs(texts, records, dev_fraction=self.dev_fraction, seed=self.seed)
+            texts, records = split.train_texts, split.train_records
+            dev = (split.dev_texts, split.dev_records)
 
         ckpt = Path(checkpoint_dir) if checkpoint_dir else None
         specials = [attribute_token(a) for a in schema.attributes]
