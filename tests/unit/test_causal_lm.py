@@ -9,7 +9,7 @@ from geoscribe.errors import ModelError
 from geoscribe.schema import CISTROME
 from geoscribe.translate import load_model
 from geoscribe.translate.causal_lm import CausalLMTranslator
-from geoscribe.translate.tokenizer import train_tokenizer
+from geoscribe.translate.seq2seq.tokenizer import train_tokenizer
 
 
 @pytest.fixture(scope="module")

@@ -125,7 +125,7 @@ def test_a_training_value_named_in_the_text_replaces_an_unsupported_pick(hybrid)
 def test_a_context_pattern_repairs_a_disputed_value_absent_from_the_text(hybrid, tmp_path):
     from test_patterns import pairs
 
-    from geoscribe.translate.patterns import ContextPatterns
+    from geoscribe.translate.hybrid._patterns import ContextPatterns
 
     model = HybridTranslator()
     model.linear_, model.seq2seq_, model.data_hash_ = hybrid.linear_, hybrid.seq2seq_, hybrid.data_hash_
@@ -162,7 +162,7 @@ def test_a_context_pattern_repairs_a_disputed_value_absent_from_the_text(hybrid,
 def test_a_new_value_of_an_attribute_that_is_not_copied_from_the_text_is_never_taken(hybrid):
     from test_patterns import pairs
 
-    from geoscribe.translate.patterns import ContextPatterns
+    from geoscribe.translate.hybrid._patterns import ContextPatterns
 
     model = HybridTranslator()
     model.linear_, model.seq2seq_ = hybrid.linear_, hybrid.seq2seq_

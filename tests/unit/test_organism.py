@@ -4,7 +4,7 @@ import pytest
 
 from geoscribe.schema import Record, get_schema
 from geoscribe.translate.hybrid import HybridTranslator
-from geoscribe.translate.organism import named_organism, organism_named
+from geoscribe.translate.hybrid._organism import named_organism, organism_named
 
 
 @pytest.mark.parametrize(

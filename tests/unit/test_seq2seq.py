@@ -8,9 +8,9 @@ import torch
 from geoscribe.errors import ModelError, NotFittedError
 from geoscribe.schema import CISTROME
 from geoscribe.translate import load_model
-from geoscribe.translate.pointer_model import PointerBart, PointerConfig
+from geoscribe.translate.seq2seq.pointer_model import PointerBart, PointerConfig
 from geoscribe.translate.seq2seq import Seq2SeqTranslator
-from geoscribe.translate.tokenizer import decode, train_tokenizer
+from geoscribe.translate.seq2seq.tokenizer import decode, train_tokenizer
 
 from translate_support import TINY_PARAMS, tiny_pairs
 

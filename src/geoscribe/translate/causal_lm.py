@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from ..errors import InputError, ModelError
 from ..schema import NONE, Record, parse
-from .tokenizer import SPACE
+from .seq2seq.tokenizer import SPACE
 from .base import Translator, check_fitted, data_hash, new_from_config, write_model_files
 
 SEP, END = " = ", " $"
@@ -75,7 +75,7 @@ class CausalLMTranslator(Translator):
             except Exception as exc:
                 raise ModelError(f"Cannot load causal LM from {path}: {type(exc).__name__}: {str(exc)[:200]}.") from None
         else:
-            from .tokenizer import train_tokenizer
+            from .seq2seq.tokenizer import train_tokenizer
 
             tok = train_tokenizer(texts, vocab_size=self.vocab_size)
             self.tokenizer_ = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="</s>", pad_token="<pad>", unk_token="<unk>")

@@ -5,7 +5,7 @@ The two make different mistakes. The seq2seq copies names it has never seen
 values seen in training; the per-attribute linear SVM is strong exactly there
 and can never produce a new value. So, per attribute:
 
-1. the seq2seq value is snapped (:mod:`geoscribe.translate.snap`) onto a
+1. the seq2seq value is snapped (:mod:`geoscribe.translate.hybrid._snap`) onto a
    training value or an input span when it is neither;
 2. a value the seq2seq found that is *not* among the training values of that
    attribute is kept (only the seq2seq can be right there) - if the
@@ -18,17 +18,17 @@ and can never produce a new value. So, per attribute:
 4. otherwise the more confident of the two wins;
 5. when the two parts disagree and the winner is nowhere in the text, a
    training value written in the title or in a field named for the attribute
-   (``chip antibody: TEAD4``) replaces it (:mod:`geoscribe.translate.evidence`);
+   (``chip antibody: TEAD4``) replaces it (:mod:`geoscribe.translate.hybrid._evidence`);
 6. if the winner is still disputed, not ``None`` and not in the text, the
    value a learned context pattern reads off the text replaces it
-   (``expressing F52B5.7-eGFP fusion``, :mod:`geoscribe.translate.patterns`);
+   (``expressing F52B5.7-eGFP fusion``, :mod:`geoscribe.translate.hybrid._patterns`);
 7. an attribute the schema declares a property of another (ENCODE's
    "Investigated as" of the "Target of assay") takes the value all training
    pairs give the chosen antecedent value, when that value is written in the
-   text (``TOE1`` -> ``RNA binding protein``, :mod:`geoscribe.translate.properties`);
+   text (``TOE1`` -> ``RNA binding protein``, :mod:`geoscribe.translate.hybrid._properties`);
 8. when the text names exactly one organism (``transgenic worms``), an Organism
    of another genus is replaced by it, and a Genome assembly of another organism
-   by the named one's usual assembly (:mod:`geoscribe.translate.organism`).
+   by the named one's usual assembly (:mod:`geoscribe.translate.hybrid._organism`).
 
 On the seeded dev splits of the shared pairs this adds about 3 points of mean
 accuracy on Cistrome and 1 on ENCODE over either model alone (docs/translator.md).
@@ -44,16 +44,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ModelError
-from ..schema import NONE, Record
-from .base import Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files
-from .baselines import LinearBaseline, check_pairs
-from .seq2seq import Seq2SeqTranslator
-from .evidence import named_evidence
-from .organism import named_organism
-from .patterns import ContextPatterns
-from .properties import PropertyTable
-from .snap import in_text, known_index, snap_value
+from ...errors import ModelError
+from ...schema import NONE, Record
+from ..base import Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files
+from ..baselines import LinearBaseline, check_pairs
+from ..seq2seq import Seq2SeqTranslator
+from ._evidence import named_evidence
+from ._organism import named_organism
+from ._patterns import ContextPatterns
+from ._properties import PropertyTable
+from ._snap import in_text, known_index, snap_value
 
 #: the linear part's defaults: stronger pruning than the baseline's keeps it small (~5 MB) and
 #: was as accurate on both dev splits; a sharper softmax made its confidences comparable to the seq2seq's

@@ -22,13 +22,13 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
-from ..errors import InputError, ModelError
-from ..schema import NONE, Record, get_schema
-from .base import Translator, check_fitted, data_hash, new_from_config, write_model_files
+from ...errors import InputError, ModelError
+from ...schema import NONE, Record, get_schema
+from ..base import Translator, check_fitted, data_hash, new_from_config, write_model_files
+from ..training import split_pairs
 from .checkpoint import load_best, load_checkpoint, load_weights, save_checkpoint, state_dict_tensors
 from .pointer_model import PointerBart, PointerConfig
 from .tokenizer import EOS, PAD, decode, load_tokenizer, train_tokenizer
-from .training import split_pairs
 
 MAX_INPUT_CHARS = 20_000  # longer inputs are cut before tokenising (1 MB of text stays fast)
 
