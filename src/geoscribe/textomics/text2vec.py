@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
@@ -37,6 +37,19 @@ class MeanVectorBaseline(Estimator):
     def predict(self, embeddings: np.ndarray) -> np.ndarray:
         check_fitted(self)
         return np.tile(self.mean_, (len(embeddings), 1))
+
+    def save(self, path: str | Path) -> Path:
+        check_fitted(self)
+        path = write_model_files(self, path)
+        np.savez_compressed(path / "state.npz", mean=self.mean_)
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> MeanVectorBaseline:
+        obj, path = new_from_config(cls, path), Path(path)
+        with np.load(path / "state.npz", allow_pickle=False) as z:
+            obj.mean_ = z["mean"]
+        return obj
 
 
 class Text2Vec(Estimator):

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ModelError
-from ..estimator import (  # noqa: F401  (re-exported: the model modules import them from here)
+from ..estimator import (  # noqa: F401  (the core names stay importable from here, as before)
     CONFIG_FILE,
     METADATA_FILE,
     Estimator,

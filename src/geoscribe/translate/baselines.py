@@ -22,14 +22,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InputError, ModelError
+from ..estimator import check_fitted, data_hash, new_from_config, write_model_files
 from ..schema import Record, Schema
-from .base import (
-    Translator,
-    check_fitted,
-    data_hash,
-    new_from_config,
-    write_model_files,
-)
+from .base import Translator
 
 FEATURES_FILE = "features.json"
 

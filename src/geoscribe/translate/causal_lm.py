@@ -20,9 +20,10 @@ import torch
 from tqdm.auto import tqdm
 
 from ..errors import InputError, ModelError
+from ..estimator import check_fitted, data_hash, new_from_config, write_model_files
 from ..schema import NONE, Record, parse
+from .base import Translator
 from .seq2seq.tokenizer import SPACE
-from .base import Translator, check_fitted, data_hash, new_from_config, write_model_files
 
 SEP, END = " = ", " $"
 

@@ -26,10 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..estimator import check_fitted, data_hash, new_from_config, read_metadata, write_model_files
 from ..schema import Record
-from .base import (
-    Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files,
-)
+from .base import Translator
 from .baselines import check_pairs, load_json, make_record
 from .training import split_pairs
 

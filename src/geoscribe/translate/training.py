@@ -62,7 +62,7 @@ def _add_metadata(path: Path, extra: dict[str, Any]) -> None:
     """Merge ``extra`` into a saved model's metadata.json (every model kind writes one)."""
     import json
 
-    from .base import METADATA_FILE, read_metadata
+    from ..estimator import METADATA_FILE, read_metadata
 
     meta = {**read_metadata(path), **extra}
     (path / METADATA_FILE).write_text(json.dumps(meta, indent=2, default=str) + "\n")

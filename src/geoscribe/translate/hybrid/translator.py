@@ -45,8 +45,9 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ModelError
+from ...estimator import check_fitted, data_hash, new_from_config, read_metadata, write_model_files
 from ...schema import NONE, Record
-from ..base import Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files
+from ..base import Translator
 from ..baselines import LinearBaseline, check_pairs
 from ..seq2seq import Seq2SeqTranslator
 from ._evidence import named_evidence

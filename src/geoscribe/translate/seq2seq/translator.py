@@ -23,8 +23,9 @@ from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
 from ...errors import InputError, ModelError
+from ...estimator import check_fitted, data_hash, new_from_config, write_model_files
 from ...schema import NONE, Record, get_schema
-from ..base import Translator, check_fitted, data_hash, new_from_config, write_model_files
+from ..base import Translator
 from ..training import split_pairs
 from .checkpoint import load_best, load_checkpoint, load_weights, save_checkpoint, state_dict_tensors
 from .pointer_model import PointerBart, PointerConfig
