@@ -30,7 +30,7 @@ from ..estimator import check_fitted, data_hash, new_from_config, read_metadata,
 from ..schema import Record, parse
 from .base import Translator
 from .baselines import check_pairs, load_json, make_record
-from .training import split_pairs
+from .training import train_and_dev
 
 PAD, UNK, START, END, GLUE = "<pad>", "<unk>", "<start>", "<end>", "##"
 _SPLIT = re.compile(r"([()\-_])")
@@ -175,13 +175,9 @@ class LSTMTranslator(Translator):
 
         schema = self.record_schema
         check_pairs(texts, records, schema)
-        texts, records = list(texts), list(records)
         rng = np.random.default_rng(self.seed)
         torch.manual_seed(self.seed)
-        if dev is None and len(texts) >= 10 and self.dev_fraction > 0:
-            split = split_pairs(texts, records, dev_fraction=self.dev_fraction, seed=rng)
-            texts, records = split.train_texts, split.train_records
-            dev = (split.dev_texts, split.dev_records)
+        texts, records, dev = train_and_dev(list(texts), list(records), dev, dev_fraction=self.dev_fraction, seed=rng)
         self._set_vocab(
             _vocab([tokenize(t) for t in texts], min_count=self.min_count, max_size=self.max_input_vocab),
             _vocab([tokenize_output(r.render()) for r in records], min_count=1, max_size=None))

@@ -48,6 +48,18 @@ def split_pairs(
     )
 
 
+def train_and_dev(
+    texts: list[str], records: list[Record], dev: tuple | None, *, dev_fraction: float,
+    seed: int | np.random.Generator,
+) -> tuple[list[str], list[Record], tuple | None]:
+    """``(train texts, train records, dev pairs)`` for a model's ``fit``: ``dev`` as given,
+    else a :func:`split_pairs` cut of ``dev_fraction`` (none when 0, or under 10 pairs)."""
+    if dev is None and dev_fraction > 0 and len(texts) >= 10:
+        split = split_pairs(texts, records, dev_fraction=dev_fraction, seed=seed)
+        return split.train_texts, split.train_records, (split.dev_texts, split.dev_records)
+    return texts, records, dev
+
+
 def read_training_pairs(path: str | Path, schema: str) -> tuple[list[str], list[Record]]:
     """``input``/``output`` columns of a pairs CSV or JSONL, outputs parsed strictly."""
     from ..evaluate import read_pairs

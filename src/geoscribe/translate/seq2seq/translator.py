@@ -26,7 +26,7 @@ from ...errors import InputError, ModelError
 from ...estimator import check_fitted, data_hash, new_from_config, write_model_files
 from ...schema import NONE, Record, get_schema
 from ..base import Translator
-from ..training import split_pairs
+from ..training import train_and_dev
 from .checkpoint import load_best, load_checkpoint, load_weights, save_checkpoint, state_dict_tensors
 from .pointer_model import PointerBart, PointerConfig
 from .tokenizer import EOS, PAD, decode, load_tokenizer, train_tokenizer
@@ -176,7 +176,7 @@ class Seq2SeqTranslator(Translator):
         texts, records = self._training_pairs(texts, records)
         self._set_threads()
         torch.manual_seed(self.seed)
-        texts, records, dev = self._dev_split(texts, records, dev)
+        texts, records, dev = train_and_dev(texts, records, dev, dev_fraction=self.dev_fraction, seed=self.seed)
         ckpt = Path(checkpoint_dir) if checkpoint_dir else None
         self.tokenizer_ = self._fit_tokenizer(texts, records, ckpt)
         self.eos_id_ = self.tokenizer_.token_to_id(EOS)
@@ -209,13 +209,6 @@ class Seq2SeqTranslator(Translator):
             if r.schema != schema:
                 raise InputError(f"Training record of set {r.schema.name!r} given to a {schema.name!r} translator.")
         return texts, records
-
-    def _dev_split(self, texts: list[str], records: list[Record], dev: Any) -> tuple[list[str], list[Record], Any]:
-        """``(train texts, train records, dev)``: a given ``dev`` as is, else a seeded ``dev_fraction`` cut."""
-        if dev is None and self.dev_fraction > 0 and len(texts) >= 10:
-            split = split_pairs(texts, records, dev_fraction=self.dev_fraction, seed=self.seed)
-            return split.train_texts, split.train_records, (split.dev_texts, split.dev_records)
-        return texts, records, dev
 
     def _fit_tokenizer(self, texts: list[str], records: list[Record], ckpt: Path | None):
         """The checkpoint's tokenizer when resuming, else one trained on texts and values (and checkpointed)."""
