@@ -250,10 +250,11 @@ def to_markdown(report: dict) -> str:
     lines += ["## Silver checks (GEOmetadb subset, seeded draw, not in training)\n",
               "Read/assay rows: share correct. Hallucination rows: share with a specific value "
               "where the record gives no cue.\n",
-              "| check | schema/attribute | n | rate |", "| --- | --- | ---: | ---: |"]
+              "Loose: the value may also be a whole-word part of the stated one (`Blood` of `peripheral blood`).\n",
+              "| check | schema/attribute | n | rate | loose |", "| --- | --- | ---: | ---: | ---: |"]
     for check, rows in s["checks"].items():
         for where, r in rows.items():
-            lines.append(f"| {check} | {where} | {r['n']} | {_pct(r['rate'])} |")
+            lines.append(f"| {check} | {where} | {r['n']} | {_pct(r['rate'])} | {_pct(r.get('loose_rate'))} |")
     lines += ["", "| schema | records with a broken value | rate | top attributes |", "| --- | ---: | ---: | --- |"]
     for schema, b in s["broken"].items():
         top = ", ".join(f"{a} {c}" for a, c in list(b["per_attribute"].items())[:4])

@@ -66,11 +66,11 @@ def parse_characteristics(text: str) -> list[tuple[str, str]]:
     """``key: value`` items of a characteristics field, keys lower-cased, in order.
 
     Items are separated by ``;`` + space (GEOmetadb's ``";\\t"``, the readers' ``"; "``),
-    tabs or newlines; an item without ``": "`` is skipped.
+    tabs or newlines; the key runs to the item's first ``:``; an item without one is skipped.
     """
     items = []
     for part in _ITEM_SPLIT.split(text or ""):
-        key, sep, value = part.partition(": ")
+        key, sep, value = part.partition(":")
         if sep and key.strip() and value.strip():
             items.append((" ".join(key.lower().split()), value.strip()))
     return items
@@ -188,6 +188,14 @@ class Outcome:
     ok: bool
     expected: str = ""
     got: str = ""
+    loose: bool | None = None  # read checks of names: the value is a whole-word part of the stated one
+
+
+def contained(got: str, stated: Iterable[str]) -> bool:
+    """A specific value that is a whole-word part of a stated value (``Blood`` of
+    ``peripheral blood``): a looser reading, reported beside the strict one."""
+    g = norm(got)
+    return is_specific(got) and any(re.search(rf"(?<!\w){re.escape(g)}(?!\w)", norm(s)) for s in stated)
 
 
 def _matches(got: str, alternatives: Iterable[str]) -> bool:
@@ -211,10 +219,12 @@ def silver_outcomes(item: SilverItem, records: Mapping[str, Record]) -> list[Out
     cis, enc = records.get("cistrome"), records.get("encode")
     out: list[Outcome] = []
 
-    def add(check, rec, attr, ok_fn, expected):
+    def add(check, rec, attr, ok_fn, expected, loose_of=None):
         if rec is not None:
             got = rec[attr]
-            out.append(Outcome(check, rec.schema.name, attr, bool(ok_fn(got)), expected, got))
+            ok = bool(ok_fn(got))
+            loose = (ok or contained(got, loose_of)) if loose_of is not None else None
+            out.append(Outcome(check, rec.schema.name, attr, ok, expected, got, loose))
 
     if "sex" in stated and (sex := sex_value(stated["sex"])):
         add("read:sex", enc, "Sex", lambda g: norm(g) == sex, sex)
@@ -225,19 +235,19 @@ def silver_outcomes(item: SilverItem, records: Mapping[str, Record]) -> list[Out
             add("read:age units", enc, "Age units", lambda g: norm(g) == unit, unit)
     if "cell line" in stated:
         line = stated["cell line"]
-        add("read:cell line", enc, "Biosample term name", lambda g: _matches(g, [line]), line)
-        add("read:cell line", cis, "Cell Line", lambda g: _matches(g, [line]), line)
-    if "cell type" in stated:
-        add("read:cell type", cis, "Cell Type", lambda g: _matches(g, [stated["cell type"]]), stated["cell type"])
-    if "tissue" in stated:
-        add("read:tissue", cis, "Tissue Type", lambda g: _matches(g, [stated["tissue"]]), stated["tissue"])
+        add("read:cell line", enc, "Biosample term name", lambda g: _matches(g, [line]), line, [line])
+        add("read:cell line", cis, "Cell Line", lambda g: _matches(g, [line]), line, [line])
+    for key, attr in (("cell type", "Cell Type"), ("tissue", "Tissue Type")):
+        if key in stated:
+            value = stated[key]
+            add(f"read:{key}", cis, attr, lambda g, v=value: _matches(g, [v]), value, [value])
     if "cell line" not in stated and ("cell type" in stated or "tissue" in stated):
         alts = [stated[k] for k in ("cell type", "tissue") if k in stated]
         add("read:biosample (cell type/tissue)", enc, "Biosample term name",
-            lambda g: _matches(g, alts), " | ".join(alts))
+            lambda g: _matches(g, alts), " | ".join(alts), alts)
     if "disease" in stated:
         alts = disease_alternatives(stated["disease"])
-        add("read:disease", enc, "Health status", lambda g: _matches(g, alts), " | ".join(alts))
+        add("read:disease", enc, "Health status", lambda g: _matches(g, alts), " | ".join(alts), alts)
     if "antibody" in stated:
         antibody = norm(stated["antibody"])
         within = lambda g: is_specific(g) and norm(g) in antibody  # noqa: E731
@@ -259,16 +269,23 @@ def silver_outcomes(item: SilverItem, records: Mapping[str, Record]) -> list[Out
 
 def summarise_outcomes(outcomes: Iterable[Outcome]) -> dict[str, dict[str, dict]]:
     """check -> ``schema/attribute`` -> ``{n, ok, rate}``; for hallucination checks
-    ``rate`` is the hallucination rate (share not ok), for the others the share ok."""
+    ``rate`` is the hallucination rate (share not ok), for the others the share ok;
+    read checks of names add ``loose_rate`` (see :func:`contained`)."""
     counts: dict[tuple[str, str], list[int]] = {}
     for o in outcomes:
-        c = counts.setdefault((o.check, f"{o.schema}/{o.attribute}"), [0, 0])
+        c = counts.setdefault((o.check, f"{o.schema}/{o.attribute}"), [0, 0, 0, 0])
         c[0] += 1
         c[1] += o.ok
+        if o.loose is not None:
+            c[2] += 1
+            c[3] += o.loose
     table: dict[str, dict[str, dict]] = {}
-    for (check, where), (n, ok) in sorted(counts.items()):
+    for (check, where), (n, ok, n_loose, loose) in sorted(counts.items()):
         bad = check.startswith("hallucination:")
-        table.setdefault(check, {})[where] = {"n": n, "ok": ok, "rate": (n - ok if bad else ok) / n}
+        row = {"n": n, "ok": ok, "rate": (n - ok if bad else ok) / n}
+        if n_loose:
+            row["loose_rate"] = loose / n_loose
+        table.setdefault(check, {})[where] = row
     return table
 
 
