@@ -151,11 +151,23 @@ def load_silver(db: Path, gsms: list[str]) -> tuple[list[SilverItem], list[Sampl
 # ---------------------------------------------------------------- sections
 
 
-def silver_section(items, samples, models, shared: Path) -> dict:
+def silver_section(items, samples, models, shared: Path, out: Path) -> dict:
     preds = {schema: predict(samples, schema, models.get(schema)) for schema in SCHEMAS}
     outcomes = []
+    cells: dict[str, tuple[list[float], list[bool]]] = {schema: ([], []) for schema in SCHEMAS}
     for i, item in enumerate(items):
-        outcomes += silver_outcomes(item, {schema: preds[schema][i] for schema in SCHEMAS})
+        records = {schema: preds[schema][i] for schema in SCHEMAS}
+        for o in silver_outcomes(item, records):
+            outcomes.append(o)
+            conf = records[o.schema].confidence.get(o.attribute)
+            if conf is not None:  # real-GEO calibration: the value's confidence against the check
+                cells[o.schema][0].append(conf)
+                cells[o.schema][1].append(o.ok)
+    calibration = {}
+    for schema, (conf, ok) in cells.items():
+        curve = reliability(conf, ok)
+        png = plot_reliability(curve, out / f"reliability_silver_{schema}.png", f"{schema}: real-GEO silver checks")
+        calibration[schema] = {**curve, "plot": png.name}
     broken = {}
     for schema in SCHEMAS:
         known = training_values(read_pairs(shared / schema / "pairs.csv", schema, strict=True).records)
@@ -173,6 +185,7 @@ def silver_section(items, samples, models, shared: Path) -> dict:
         "checks": summarise_outcomes(outcomes),
         "broken": broken,
         "sources": {schema: source_counts(preds[schema]) for schema in SCHEMAS},
+        "calibration": calibration,
     }
 
 
@@ -259,9 +272,12 @@ def to_markdown(report: dict) -> str:
     for schema, b in s["broken"].items():
         top = ", ".join(f"{a} {c}" for a, c in list(b["per_attribute"].items())[:4])
         lines.append(f"| {schema} | {b['records_with_broken_value']} / {b['n']} | {_pct(b['rate'])} | {top} |")
+    lines.append("\nBroken examples:\n")
     for schema, b in s["broken"].items():
-        for ex in b["examples"][:3]:
-            lines.append(f"\n- {schema} broken example: `{json.dumps(ex)}`")
+        lines += [f"- {schema}: `{json.dumps(ex)}`" for ex in b["examples"][:3]]
+    lines += ["\nCalibration on the silver checks (a value's confidence against its check's verdict):\n",
+              "| schema | cells | ECE (10 bins) |", "| --- | ---: | ---: |"]
+    lines += [f"| {schema} | {c['n']} | {_pct(c['ece'])} |" for schema, c in s["calibration"].items()]
     for schema, counts in s["sources"].items():
         if counts:
             lines.append(f"\n{schema} value sources: `{json.dumps(counts)}`")
@@ -337,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
         items, samples = load_silver(db, gsms)
         print(f"silver: {len(items)} samples drawn (seed {args.seed})", file=sys.stderr)
-        report = {"silver": silver_section(items, samples, models, shared)}
+        report = {"silver": silver_section(items, samples, models, shared, out)}
         print("silver done; dev split ...", file=sys.stderr)
         report["paper_pairs"] = {
             "dev": dev_section(shared, models, out),
