@@ -105,12 +105,24 @@ def read_ids(path: Path) -> set[str]:
 
 
 def excluded_gsms(shared: Path) -> set[str]:
-    """GSMs of the shared training pairs and of the gold set: never silver samples."""
+    """GSMs of the shared training pairs and of the gold set: never silver samples.
+
+    The ENCODE pairs carry no GSM (only a GSE); :func:`pairs_input_overlap` checks their
+    texts instead."""
     out = read_ids(HELDOUT_IDS)
     for schema in SCHEMAS:
         pairs = read_pairs(shared / schema / "pairs.csv", schema, strict=True)
         out.update(pairs.ids or [])
     return out
+
+
+def pairs_input_overlap(shared: Path, items: Sequence[SilverItem]) -> int:
+    """How many silver input lines occur verbatim (case- and spacing-insensitive) among the
+    shared pairs' inputs: a guard for pairs without a GSM id (expected 0)."""
+    seen = set()
+    for schema in SCHEMAS:
+        seen.update(normalize(" ".join(t.split())) for t in read_pairs(shared / schema / "pairs.csv", schema).inputs)
+    return sum(normalize(" ".join(i.input_text.split())) in seen for i in items)
 
 
 def draw_silver(db: Path, n: int, seed: int, exclude: set[str]) -> list[str]:
@@ -186,6 +198,7 @@ def silver_section(items, samples, models, shared: Path, out: Path) -> dict:
         "broken": broken,
         "sources": {schema: source_counts(preds[schema]) for schema in SCHEMAS},
         "calibration": calibration,
+        "inputs_also_in_pairs": pairs_input_overlap(shared, items),
     }
 
 
@@ -268,6 +281,7 @@ def to_markdown(report: dict) -> str:
     for check, rows in s["checks"].items():
         for where, r in rows.items():
             lines.append(f"| {check} | {where} | {r['n']} | {_pct(r['rate'])} | {_pct(r.get('loose_rate'))} |")
+    lines.append(f"\nSilver inputs found verbatim among the shared pairs' inputs: {s['inputs_also_in_pairs']}.")
     lines += ["", "| schema | records with a broken value | rate | top attributes |", "| --- | ---: | ---: | --- |"]
     for schema, b in s["broken"].items():
         top = ", ".join(f"{a} {c}" for a, c in list(b["per_attribute"].items())[:4])
