@@ -66,6 +66,8 @@ def test_age_value(raw, expected):
 def test_cues():
     assert has_sex_cue("Hippocampus, 92 yr old female") and not has_sex_cue("HeLa cells, malefic")
     assert has_age_cue("92 yr old") and has_age_cue("E14.5 embryo") and not has_age_cue("rep 3, GPL570")
+    assert has_age_cue("age_at_baseline: 37.2") and has_sex_cue("Sex_M: 1")
+    assert not has_age_cue("passage 4, stage II, image 2")
     assert has_target_cue("ChIP-seq of H3K4me3") and not has_target_cue("expression profiling of liver")
 
 

@@ -134,10 +134,10 @@ def disease_alternatives(value: str) -> list[str]:
 
 # ---------------------------------------------------------------- cues
 
-_SEX_CUE = re.compile(r"\b(?:fe)?males?\b|\bm[ae]n\b|\bwom[ae]n\b|\bboys?\b|\bgirls?\b|\bsex\b|\bgender\b",
-                      re.IGNORECASE)
+# words end at any non-letter, so keys such as ``age_at_baseline`` or ``Sex_M`` count as cues
+_SEX_CUE = re.compile(r"(?<![a-z])(?:(?:fe)?males?|m[ae]n|wom[ae]n|boys?|girls?|sex|gender)(?![a-z])", re.IGNORECASE)
 _AGE_CUE = re.compile(
-    r"\bage[ds]?\b|\d+(?:\.\d+)?\s*-?\s*(?:years?|yrs?|yo|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h|d|w|y)\b"
+    r"(?<![a-z])age[ds]?(?![a-z])|\d+(?:\.\d+)?\s*-?\s*(?:years?|yrs?|yo|y/o|months?|mos?|weeks?|wks?|days?|hours?|hrs?|h|d|w|y)\b"
     r"|\b[EP]\d+(?:\.\d+)?\b",
     re.IGNORECASE,
 )
