@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
-from geoscribe.schema import parse
+from geoscribe.schema import Record, get_schema, parse
 
 TINY = Path(__file__).parent / "data" / "translate" / "tiny_pairs.csv"
 TINY_PARAMS = dict(
@@ -19,3 +20,23 @@ def tiny_pairs():
     with open(TINY, newline="") as fh:
         rows = list(csv.DictReader(fh))
     return [r["input"] for r in rows], [parse(r["output"], "cistrome") for r in rows]
+
+
+CELLS = {"HeLa": ("Epithelium", "Cervix"), "K562": ("Lymphoblast", "Blood"),
+         "MCF-7": ("Epithelium", "Breast"), "HepG2": ("Epithelium", "Liver")}
+FACTORS = ["CTCF", "H3K27ac", "POLR2A", "ESR1"]
+ALL = list(itertools.product(CELLS, FACTORS))
+
+
+def chip_pairs(combos, *, titled: bool = True):
+    """Tiny ChIP-seq descriptions of (cell line, factor) pairs and their Cistrome records;
+    ``titled=False``: short lines without the GEO section labels."""
+    schema = get_schema("cistrome")
+    texts, records = [], []
+    for k, (cell, factor) in enumerate(combos):
+        ctype, tissue = CELLS[cell]
+        texts.append(f"Title: {cell} {factor} ChIP-seq rep{k % 3} - Characteristics: "
+                     f"cell line: {cell}; chip antibody: {factor}" if titled else f"{cell} {factor} chip rep{k % 3}")
+        records.append(Record(schema, {"Cell Line": cell, "Cell Type": ctype,
+                                       "Tissue Type": tissue, "Factor": factor}))
+    return texts, records

@@ -2,33 +2,14 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
+from translate_support import ALL, chip_pairs as make_pairs
 
-from geoscribe.errors import InputError, ModelError, NotFittedError
-from geoscribe.schema import Record, get_schema
+from geoscribe.errors import InputError, ModelError
+from geoscribe.schema import get_schema
 from geoscribe.translate import load_model
 from geoscribe.translate.baselines import LinearBaseline, NearestNeighbourBaseline
 
-CELLS = {"HeLa": ("Epithelium", "Cervix"), "K562": ("Lymphoblast", "Blood"),
-         "MCF-7": ("Epithelium", "Breast"), "HepG2": ("Epithelium", "Liver")}
-FACTORS = ["CTCF", "H3K27ac", "POLR2A", "ESR1"]
-
-
-def make_pairs(combos):
-    schema = get_schema("cistrome")
-    texts, records = [], []
-    for k, (cell, factor) in enumerate(combos):
-        ctype, tissue = CELLS[cell]
-        texts.append(f"Title: {cell} {factor} ChIP-seq rep{k % 3} - Characteristics: "
-                     f"cell line: {cell}; chip antibody: {factor}")
-        records.append(Record(schema, {"Cell Line": cell, "Cell Type": ctype,
-                                       "Tissue Type": tissue, "Factor": factor}))
-    return texts, records
-
-
-ALL = list(itertools.product(CELLS, FACTORS))
 HELD_OUT = [("HeLa", "ESR1"), ("K562", "CTCF")]
 TRAIN = [c for c in ALL if c not in HELD_OUT] * 2
 SMALL = dict(min_df=1, max_features=5000)
@@ -41,15 +22,6 @@ def fitted():
         "linear": LinearBaseline(**SMALL).fit(texts, records),
         "nearest": NearestNeighbourBaseline(**SMALL).fit(texts, records),
     }
-
-
-@pytest.mark.parametrize("cls", [LinearBaseline, NearestNeighbourBaseline])
-def test_baseline_init_stores_params_only(cls):
-    model = cls(schema="encode", seed=3)
-    assert model.get_params()["schema"] == "encode" and model.seed == 3
-    assert not [k for k in vars(model) if k.endswith("_")]
-    with pytest.raises(NotFittedError, match=cls.__name__):
-        model.translate(["x"])
 
 
 def test_linear_generalises_to_unseen_combinations(fitted):
@@ -79,22 +51,6 @@ def test_baseline_records_well_formed(fitted, kind):
 
 
 @pytest.mark.parametrize("kind", ["linear", "nearest"])
-def test_baseline_save_load_round_trip(fitted, kind, tmp_path):
-    model = fitted[kind]
-    texts, _ = make_pairs(ALL)
-    texts.append("an input with HeLa and nothing else")
-    model.save(tmp_path / kind)
-    assert not list((tmp_path / kind).glob("*.pkl"))
-    again = load_model(tmp_path / kind)
-    assert type(again) is type(model) and again.get_params() == {
-        k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()}
-    before, after = model.translate(texts), again.translate(texts)
-    assert [r.values for r in before] == [r.values for r in after]
-    for a, b in zip(before, after):
-        assert a.confidence == pytest.approx(b.confidence, abs=1e-6)
-
-
-@pytest.mark.parametrize("kind", ["linear", "nearest"])
 def test_baseline_load_broken_dir_is_model_error(fitted, kind, tmp_path):
     path = fitted[kind].save(tmp_path / kind)
     weights = next(p for p in path.glob("*.npz") if p.name != "idf.npz")
@@ -120,21 +76,6 @@ def test_linear_constant_and_binary_attributes():
     out = model.translate(["HeLa ESR1 ChIP", "HeLa CTCF ChIP"])
     assert [r["Factor"] for r in out] == ["ESR1", "CTCF"]
     assert all(r["Cell Line"] == "HeLa" for r in out)
-
-
-def test_load_checks_kind_and_params(fitted, tmp_path):
-    """Every model's ``load`` starts from base.new_from_config: a directory of another kind,
-    or params the class does not take, give one-line ModelErrors."""
-    import json
-
-    path = fitted["nearest"].save(tmp_path / "nearest")
-    with pytest.raises(ModelError, match=r"holds a 'nearest' model, not 'linear'; use load_model"):
-        LinearBaseline.load(path)
-    cfg = json.loads((path / "config.json").read_text())
-    cfg["params"]["no_such_param"] = 1
-    (path / "config.json").write_text(json.dumps(cfg))
-    with pytest.raises(ModelError, match=r"config.json has bad params .*no_such_param.*; re-save the model"):
-        NearestNeighbourBaseline.load(path)
 
 
 def test_one_huge_text_is_read_as_a_bounded_prefix(fitted):

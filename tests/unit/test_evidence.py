@@ -1,7 +1,7 @@
 """Named evidence: a training value spelled out in the title or in a field named for the attribute."""
 
-from geoscribe.translate.evidence import fields, named_evidence, named_values
-from geoscribe.translate.snap import known_index
+from geoscribe.translate.hybrid._evidence import fields, named_evidence, named_values
+from geoscribe.translate.hybrid._snap import known_index
 
 KNOWN = known_index(["TEAD4", "POLR2A", "CHD1", "H3", "H3.2", "NKX3-1", "MYC", "None"])
 TEXT = ("Title: H1_TEAD4_rep1 - Description: none - Characteristics: cell type: H1 ES cells; "

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
+from translate_support import ALL, chip_pairs as make_pairs
 
 torch = pytest.importorskip("torch")
 
-from geoscribe.errors import ModelError, NotFittedError  # noqa: E402
-from geoscribe.schema import Record, get_schema  # noqa: E402
+from geoscribe.errors import ModelError  # noqa: E402
+from geoscribe.schema import get_schema  # noqa: E402
 from geoscribe.translate import load_model  # noqa: E402
 from geoscribe.translate.lstm import (  # noqa: E402
     LSTMTranslator,
@@ -17,23 +16,6 @@ from geoscribe.translate.lstm import (  # noqa: E402
     tokenize,
     tokenize_output,
 )
-
-CELLS = {"HeLa": ("Epithelium", "Cervix"), "K562": ("Lymphoblast", "Blood"),
-         "MCF-7": ("Epithelium", "Breast"), "HepG2": ("Epithelium", "Liver")}
-ALL = list(itertools.product(CELLS, ["CTCF", "H3K27ac", "POLR2A", "ESR1"]))
-
-
-def make_pairs(combos):
-    """Tiny ChIP-seq descriptions and their Cistrome records."""
-    schema = get_schema("cistrome")
-    texts, records = [], []
-    for k, (cell, factor) in enumerate(combos):
-        ctype, tissue = CELLS[cell]
-        texts.append(f"Title: {cell} {factor} ChIP-seq rep{k % 3} - Characteristics: "
-                     f"cell line: {cell}; chip antibody: {factor}")
-        records.append(Record(schema, {"Cell Line": cell, "Cell Type": ctype,
-                                       "Tissue Type": tissue, "Factor": factor}))
-    return texts, records
 
 TINY = dict(embed_dim=16, hidden_dim=32, dense_dim=32, dropout=0.0, batch_size=8, lr=2e-2)
 
@@ -61,13 +43,6 @@ def fitted():
     return model.fit(texts, records, dev=make_pairs(ALL[:4]))
 
 
-def test_lstm_init_stores_params_only():
-    model = LSTMTranslator(hidden_dim=8)
-    assert model.hidden_dim == 8 and not [k for k in vars(model) if k.endswith("_")]
-    with pytest.raises(NotFittedError):
-        model.translate(["x"])
-
-
 def test_lstm_learns_tiny_task(fitted):
     texts, records = make_pairs(ALL)
     out = fitted.translate(texts, batch_size=5)
@@ -89,17 +64,6 @@ def test_lstm_early_stopping_on_dev():
         texts, records, dev=(dev_texts, dev_records))
     assert len(model.history_) < 30
     assert model.epochs_ == len(model.history_) - 2
-
-
-def test_lstm_save_load_round_trip(fitted, tmp_path):
-    texts, _ = make_pairs(ALL)
-    path = fitted.save(tmp_path / "lstm")
-    again = load_model(path)
-    assert isinstance(again, LSTMTranslator)
-    before, after = fitted.translate(texts), again.translate(texts)
-    assert [r.values for r in before] == [r.values for r in after]
-    for a, b in zip(before, after):
-        assert a.confidence == pytest.approx(b.confidence, abs=1e-6)
 
 
 def test_lstm_load_broken_dir_is_model_error(fitted, tmp_path):

@@ -4,7 +4,7 @@ import pytest
 
 from geoscribe.schema import Record, get_schema
 from geoscribe.translate.hybrid import HybridTranslator
-from geoscribe.translate.organism import named_organism, organism_named
+from geoscribe.translate.hybrid._organism import named_organism, organism_named
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_hybrid_applies_rule_8_unless_turned_off(on):
     model = HybridTranslator(schema="encode", organism=on)
     model.patterns_ = model.properties_ = None
     known = {a: {"none": "None", "homo sapiens": "Homo sapiens", "grch38,hg19": "GRCh38,hg19"}
-             for a in model.schema_.attributes}
+             for a in model.record_schema.attributes}
     human = _encode_record("Homo sapiens", "GRCh38,hg19")
     out = model.combine("ChIP-seq of transgenic worms expressing C38D4.7-eGFP", human, human, known=known)
     if on:

@@ -3,7 +3,7 @@
 import json
 
 from geoscribe.schema import Record, get_schema
-from geoscribe.translate.patterns import ContextPatterns, value_contexts
+from geoscribe.translate.hybrid._patterns import ContextPatterns, value_contexts
 
 SCHEMA = get_schema("cistrome")
 

@@ -2,8 +2,8 @@
 
 from geoscribe.schema import ENCODE, Record
 from geoscribe.translate.hybrid import HybridTranslator
-from geoscribe.translate.properties import PropertyTable
-from geoscribe.translate.snap import known_index
+from geoscribe.translate.hybrid._properties import PropertyTable
+from geoscribe.translate.hybrid._snap import known_index
 
 
 def enc(target, investigated, conf=0.5):

@@ -1,6 +1,6 @@
 """Snapping decoded values onto training values or input spans."""
 
-from geoscribe.translate.snap import extend_to_word, in_text, input_spans, snap_value
+from geoscribe.translate.hybrid._snap import extend_to_word, in_text, input_spans, snap_value
 
 TEXT = "Title: ChIP-seq of GFP-tagged ZBTB42 in HEK293 cells - Characteristics: antibody: HNRNPK"
 

@@ -17,21 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 
 from ..errors import InputError
-from ..translate.base import check_fitted, new_from_config, write_model_files
+from ..estimator import Estimator, check_fitted, new_from_config, write_model_files
 
 
-class MeanVectorBaseline:
+class MeanVectorBaseline(Estimator):
     """Predicts the mean training vector whatever the text."""
 
     kind: ClassVar[str] = "textomics-mean"
-
-    def get_params(self) -> dict[str, Any]:
-        return {}
 
     def fit(self, embeddings: np.ndarray, vectors: np.ndarray) -> MeanVectorBaseline:
         self.mean_ = np.asarray(vectors, dtype=np.float32).mean(0)
@@ -41,8 +38,21 @@ class MeanVectorBaseline:
         check_fitted(self)
         return np.tile(self.mean_, (len(embeddings), 1))
 
+    def save(self, path: str | Path) -> Path:
+        check_fitted(self)
+        path = write_model_files(self, path)
+        np.savez_compressed(path / "state.npz", mean=self.mean_)
+        return path
 
-class Text2Vec:
+    @classmethod
+    def load(cls, path: str | Path) -> MeanVectorBaseline:
+        obj, path = new_from_config(cls, path), Path(path)
+        with np.load(path / "state.npz", allow_pickle=False) as z:
+            obj.mean_ = z["mean"]
+        return obj
+
+
+class Text2Vec(Estimator):
     """MLP head from (frozen) text embeddings to the vector; inputs are embeddings, see :meth:`embed`.
 
     ``encoder`` and ``pooling`` say which embeddings the head expects (recorded with a saved model).
@@ -56,10 +66,6 @@ class Text2Vec:
         self.hidden, self.dropout, self.epochs, self.lr = hidden, dropout, epochs, lr
         self.weight_decay, self.batch_size, self.encoder, self.seed = weight_decay, batch_size, encoder, seed
         self.pooling, self.shrink = pooling, shrink
-
-    def get_params(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in ("hidden", "dropout", "epochs", "lr", "weight_decay",
-                                              "batch_size", "encoder", "pooling", "shrink", "seed")}
 
     def embed(self, summaries: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """The embeddings this head expects, of ``summaries``."""

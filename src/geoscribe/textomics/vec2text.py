@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..errors import InputError, ModelError
-from ..translate.base import check_fitted, new_from_config, read_model_config, write_model_files
+from ..estimator import Estimator, check_fitted, new_from_config, read_model_config, write_model_files
 from ._util import log
 
 SPECIALS = ["[PAD]", "[UNK]", "[BOS]", "[EOS]"]
@@ -64,16 +64,10 @@ def nearest(query: np.ndarray, index: np.ndarray, k: int, *, exclude_self: bool 
     return idx, np.sqrt(np.take_along_axis(d, idx, 1))
 
 
-class NearestNeighbourVec2Text:
+class NearestNeighbourVec2Text(Estimator):
     """Retrieval baseline: the summary of the nearest training vector (Euclidean)."""
 
     kind: ClassVar[str] = "textomics-nn"
-
-    def __init__(self) -> None:
-        pass
-
-    def get_params(self) -> dict[str, Any]:
-        return {}
 
     def fit(self, vectors, summaries: Sequence[str]) -> NearestNeighbourVec2Text:
         self.vectors_ = _check_xy(vectors, summaries)
@@ -101,15 +95,8 @@ class NearestNeighbourVec2Text:
         return obj
 
 
-class _NeuralVec2Text:
+class _NeuralVec2Text(Estimator):
     """Shared training, decoding and saving of the two neural models."""
-
-    kind: ClassVar[str] = ""
-
-    def get_params(self) -> dict[str, Any]:
-        import inspect
-
-        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
 
     # -- pieces each model defines
     def _build(self, in_dim: int, vocab: int): ...

@@ -1,9 +1,14 @@
-"""Text -> Record models behind one interface (``fit``, ``translate``, ``save``, ``load``)."""
+"""Text -> Record models behind one interface (``fit``, ``translate``, ``save``, ``load``).
 
-from .base import Translator, check_fitted, load_model, model_class
+:data:`MODELS` is the public registry (kind -> class); :func:`load_model` loads any saved
+model directory by the kind in its config.json.
+"""
+
+from .base import MODELS, Translator, check_fitted, load_model, model_class
 from .defaults import default_model_path, get_model, translate, translate_stream
 
 __all__ = [
+    "MODELS",
     "Translator",
     "check_fitted",
     "default_model_path",

@@ -1,38 +1,78 @@
-"""The one model interface every translator shares, and safe saving/loading.
+"""The translator contract on top of :mod:`geoscribe.estimator`, and :data:`MODELS`.
 
-A model is an estimator: ``__init__`` only stores its keyword arguments (they are
-its config), ``fit`` sets attributes ending in ``_`` and returns ``self``,
-``translate`` maps texts to :class:`~geoscribe.schema.Record` objects.
-
-A saved model is a directory::
-
-    config.json        {"kind": "<registry name>", "params": {<__init__ arguments>}}
-    metadata.json      schema, geoscribe/torch/transformers versions, data hash, date, metrics
-    <weights>          model.safetensors, tokenizer.json, ... (each model's own files)
-
-:func:`load_model` reads ``kind``, looks it up in :data:`MODELS` and calls the
-class's ``load``; nothing in the directory is imported or unpickled.
+A translator is an :class:`~geoscribe.estimator.Estimator` whose ``fit`` takes
+texts and :class:`~geoscribe.schema.Record` objects and whose ``translate`` maps
+texts to records of its ``schema``. :func:`load_model` reads a saved directory's
+``kind``, looks it up in :data:`MODELS` and calls the class's ``load``.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
-import hashlib
-import inspect
-import json
-import platform
-from collections.abc import Iterable, Sequence
+import importlib
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from ..errors import ModelError, NotFittedError
+from ..errors import ModelError
+from ..estimator import (  # noqa: F401  (the core names stay importable from here, as before)
+    CONFIG_FILE,
+    METADATA_FILE,
+    Estimator,
+    check_fitted,
+    data_hash,
+    new_from_config,
+    read_metadata,
+    read_model_config,
+    write_model_files,
+)
 from ..schema import Record, Schema, get_schema
 
-CONFIG_FILE = "config.json"
-METADATA_FILE = "metadata.json"
 
-# kind -> "module:Class", imported on demand so that light models do not pull torch.
-_REGISTRY: dict[str, str] = {
+class Translator(Estimator):
+    """Base class of every text -> Record model."""
+
+    def fit(self, texts: Sequence[str], records: Sequence[Record], **kwargs: Any) -> Translator:
+        raise NotImplementedError
+
+    def translate(self, texts: Sequence[str], **kwargs: Any) -> list[Record]:
+        raise NotImplementedError
+
+    @property
+    def record_schema(self) -> Schema:
+        """The :class:`Schema` named by the ``schema`` parameter: the attributes this model fills."""
+        return get_schema(self.schema)  # type: ignore[attr-defined]
+
+
+class _Registry(Mapping[str, type]):
+    """kind -> translator class; each class is imported on first use, so that naming
+    the kinds (or loading a light model) does not import torch."""
+
+    def __init__(self, targets: dict[str, str]) -> None:
+        self._targets = targets  # kind -> "module:Class"
+
+    def __getitem__(self, kind: str) -> type[Translator]:
+        try:
+            target = self._targets[kind]
+        except KeyError:
+            raise ModelError(f"Unknown model kind {kind!r}. Known kinds: {', '.join(self._targets)}.") from None
+        module, _, name = target.partition(":")
+        try:
+            return getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError) as exc:
+            raise ModelError(f"Model kind {kind!r} is not available in this install: {exc}.") from None
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._targets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._targets)
+
+    def __len__(self) -> int:
+        return len(self._targets)
+
+
+#: The public registry: model kind (the ``kind`` in a saved config.json) -> translator class.
+MODELS: Mapping[str, type[Translator]] = _Registry({
     "hybrid": "geoscribe.translate.hybrid:HybridTranslator",
     "seq2seq": "geoscribe.translate.seq2seq:Seq2SeqTranslator",
     "causal-lm": "geoscribe.translate.causal_lm:CausalLMTranslator",
@@ -40,149 +80,12 @@ _REGISTRY: dict[str, str] = {
     "classifier": "geoscribe.translate.classifier:MultiLabelClassifier",
     "linear": "geoscribe.translate.baselines:LinearBaseline",
     "nearest": "geoscribe.translate.baselines:NearestNeighbourBaseline",
-}
+})
 
 
 def model_class(kind: str) -> type[Translator]:
-    """The class registered under ``kind``."""
-    import importlib
-
-    try:
-        target = _REGISTRY[kind]
-    except KeyError:
-        raise ModelError(f"Unknown model kind {kind!r}. Known kinds: {', '.join(_REGISTRY)}.") from None
-    module, _, name = target.partition(":")
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        raise ModelError(f"Model kind {kind!r} is not available in this install: {exc}.") from None
-
-
-class Translator:
-    """Base class: parameters in the constructor, learned state in ``*_`` attributes."""
-
-    kind: ClassVar[str] = ""
-
-    # -- the contract ---------------------------------------------------------
-    def fit(self, texts: Sequence[str], records: Sequence[Record], **kwargs: Any) -> Translator:
-        raise NotImplementedError
-
-    def translate(self, texts: Sequence[str], **kwargs: Any) -> list[Record]:
-        raise NotImplementedError
-
-    def save(self, path: str | Path) -> Path:
-        raise NotImplementedError
-
-    @classmethod
-    def load(cls, path: str | Path) -> Translator:
-        raise NotImplementedError
-
-    # -- helpers --------------------------------------------------------------
-    def get_params(self) -> dict[str, Any]:
-        """The ``__init__`` keyword arguments and their current values."""
-        sig = inspect.signature(type(self).__init__)
-        return {
-            name: getattr(self, name)
-            for name, p in sig.parameters.items()
-            if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
-        }
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
-
-    @property
-    def schema_(self) -> Schema:
-        return get_schema(self.schema)  # type: ignore[attr-defined]
-
-
-def check_fitted(model: object) -> None:
-    """Raise :class:`NotFittedError` unless ``model`` has learned attributes."""
-    if not any(k.endswith("_") and not k.startswith("__") for k in vars(model)):
-        name = type(model).__name__
-        raise NotFittedError(
-            f"This {name} instance is not fitted yet. Call 'fit' or '{name}.load' first."
-        )
-
-
-def data_hash(texts: Iterable[str], records: Iterable[Record]) -> str:
-    """A short, order-sensitive hash of the training pairs, stored in metadata."""
-    h = hashlib.sha256()
-    for t, r in zip(texts, records):
-        h.update(t.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-        h.update(r.render().encode("utf-8", "surrogatepass"))
-        h.update(b"\x01")
-    return h.hexdigest()[:16]
-
-
-def _versions() -> dict[str, str]:
-    from .. import __version__
-
-    out = {"geoscribe": __version__, "python": platform.python_version()}
-    for mod in ("torch", "transformers", "tokenizers", "sklearn"):
-        try:
-            out[mod] = __import__(mod).__version__
-        except Exception:  # not installed: nothing to record
-            pass
-    return out
-
-
-def write_model_files(
-    model: Translator, path: str | Path, *, metadata: dict[str, Any] | None = None
-) -> Path:
-    """Create ``path`` and write its ``config.json`` and ``metadata.json``."""
-    path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
-    config = {"kind": model.kind, "params": model.get_params()}
-    (path / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
-    meta = {
-        "kind": model.kind,
-        "schema": getattr(model, "schema", None),
-        "versions": _versions(),
-        "saved": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        **(metadata or {}),
-    }
-    (path / METADATA_FILE).write_text(json.dumps(meta, indent=2, default=str) + "\n")
-    return path
-
-
-def read_model_config(path: str | Path) -> dict[str, Any]:
-    """``config.json`` of a model directory, validated."""
-    path = Path(path)
-    if not path.is_dir():
-        raise ModelError(f"Model directory {path} does not exist. Train one with 'geoscribe train'.")
-    cfg_file = path / CONFIG_FILE
-    try:
-        config = json.loads(cfg_file.read_text())
-    except FileNotFoundError:
-        raise ModelError(f"{path} is not a geoscribe model: no {CONFIG_FILE}.") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{cfg_file} is corrupt: {exc}.") from None
-    if not isinstance(config, dict) or "kind" not in config or not isinstance(
-        config.get("params", {}), dict
-    ):
-        raise ModelError(f"{cfg_file} lacks 'kind'/'params'; the model directory is corrupt.")
-    return config
-
-
-def new_from_config(cls: type, path: str | Path) -> Any:
-    """An unfitted ``cls`` built from the params in ``path``'s config.json, once the
-    directory is known to hold a model of ``cls.kind``; every ``load`` starts here."""
-    config = read_model_config(path)
-    if config["kind"] != cls.kind:
-        raise ModelError(f"{path} holds a {config['kind']!r} model, not {cls.kind!r}; use load_model.")
-    try:
-        return cls(**config["params"])
-    except TypeError as exc:
-        raise ModelError(f"{Path(path)}/config.json has bad params ({exc}); re-save the model.") from None
-
-
-def read_metadata(path: str | Path) -> dict[str, Any]:
-    try:
-        return json.loads((Path(path) / METADATA_FILE).read_text())
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
-        return {}
+    """The class registered under ``kind`` in :data:`MODELS` (a :class:`ModelError` if none)."""
+    return MODELS[kind]
 
 
 def load_model(path: str | Path) -> Translator:

@@ -22,14 +22,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InputError, ModelError
+from ..estimator import check_fitted, data_hash, new_from_config, write_model_files
 from ..schema import Record, Schema
-from .base import (
-    Translator,
-    check_fitted,
-    data_hash,
-    new_from_config,
-    write_model_files,
-)
+from .base import Translator
 
 FEATURES_FILE = "features.json"
 
@@ -223,7 +218,7 @@ class LinearBaseline(_TfidfModel):
         from sklearn.svm import LinearSVC
         from tqdm.auto import tqdm
 
-        schema = self.schema_
+        schema = self.record_schema
         check_pairs(texts, records, schema)
         features = self._features()
         X = features.fit_transform(list(texts))
@@ -248,7 +243,7 @@ class LinearBaseline(_TfidfModel):
     def translate(self, texts: Sequence[str], *, batch_size: int = 512,
                   progress: bool = False) -> list[Record]:
         check_fitted(self)
-        schema = self.schema_
+        schema = self.record_schema
         out: list[Record] = []
         for start in range(0, len(texts), batch_size):
             X = self.features_.transform(list(texts[start : start + batch_size]))
@@ -268,7 +263,7 @@ class LinearBaseline(_TfidfModel):
         path = self._save_common(path)
         (path / "classes.json").write_text(json.dumps(self.classes_, ensure_ascii=False))
         arrays: dict[str, np.ndarray] = {}
-        for i, attr in enumerate(self.schema_.attributes):
+        for i, attr in enumerate(self.record_schema.attributes):
             arrays.update(csr_arrays(self.coef_[attr], f"coef{i}_"))
             arrays[f"intercept{i}"] = self.intercept_[attr]
         save_npz(path / "weights.npz", **arrays)
@@ -281,7 +276,7 @@ class LinearBaseline(_TfidfModel):
         classes = load_json(path / "classes.json")
         arrays = load_npz(path / "weights.npz")
         model.classes_, model.coef_, model.intercept_ = {}, {}, {}
-        for i, attr in enumerate(model.schema_.attributes):
+        for i, attr in enumerate(model.record_schema.attributes):
             labels = classes.get(attr) if isinstance(classes, dict) else None
             W = csr_from(arrays, f"coef{i}_", path / "weights.npz")
             b = arrays.get(f"intercept{i}")
@@ -309,7 +304,7 @@ class NearestNeighbourBaseline(_TfidfModel):
 
     def fit(self, texts: Sequence[str], records: Sequence[Record], *, progress: bool = False,
             dev: Any = None) -> NearestNeighbourBaseline:
-        schema = self.schema_
+        schema = self.record_schema
         check_pairs(texts, records, schema)
         features = self._features()
         self.matrix_ = features.fit_transform(list(texts)).astype(np.float32)
@@ -328,8 +323,8 @@ class NearestNeighbourBaseline(_TfidfModel):
             best = sims.argmax(axis=1)  # ties: the earliest training pair
             for i, j in enumerate(best):
                 sim = float(sims[i, j])
-                conf = {a: sim for a in self.schema_.attributes}
-                out.append(make_record(self.schema_, self.outputs_[j], conf))
+                conf = {a: sim for a in self.record_schema.attributes}
+                out.append(make_record(self.record_schema, self.outputs_[j], conf))
         return out
 
     def save(self, path: str | Path) -> Path:

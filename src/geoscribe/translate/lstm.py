@@ -26,11 +26,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ModelError
+from ..estimator import check_fitted, data_hash, new_from_config, read_metadata, write_model_files
 from ..schema import Record, parse
-from .base import (
-    Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files,
-)
+from .base import Translator
 from .baselines import check_pairs, load_json, make_record
+from .training import train_and_dev
 
 PAD, UNK, START, END, GLUE = "<pad>", "<unk>", "<start>", "<end>", "##"
 _SPLIT = re.compile(r"([()\-_])")
@@ -173,16 +173,11 @@ class LSTMTranslator(Translator):
         import torch
         from tqdm.auto import tqdm
 
-        schema = self.schema_
+        schema = self.record_schema
         check_pairs(texts, records, schema)
-        texts, records = list(texts), list(records)
         rng = np.random.default_rng(self.seed)
         torch.manual_seed(self.seed)
-        if dev is None and len(texts) >= 10 and self.dev_fraction > 0:
-            perm = rng.permutation(len(texts))
-            n_dev = max(1, int(round(len(texts) * self.dev_fraction)))
-            dev = ([texts[i] for i in perm[:n_dev]], [records[i] for i in perm[:n_dev]])
-            texts, records = [texts[i] for i in perm[n_dev:]], [records[i] for i in perm[n_dev:]]
+        texts, records, dev = train_and_dev(list(texts), list(records), dev, dev_fraction=self.dev_fraction, seed=rng)
         self._set_vocab(
             _vocab([tokenize(t) for t in texts], min_count=self.min_count, max_size=self.max_input_vocab),
             _vocab([tokenize_output(r.render()) for r in records], min_count=1, max_size=None))
@@ -272,7 +267,7 @@ class LSTMTranslator(Translator):
 
     def _record(self, ids: list[int], probs: list[float]) -> Record:
         """Parse greedy output; an attribute's confidence is the geometric mean of its tokens' probabilities."""
-        schema = self.schema_
+        schema = self.record_schema
         n = ids.index(3) if 3 in ids else len(ids)
         tokens = [self.output_vocab_[i] for i in ids[:n]]
         text, spans = detokenize(tokens)

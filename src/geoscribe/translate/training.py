@@ -27,9 +27,14 @@ class Split:
 
 
 def split_pairs(
-    texts: list[str], records: list[Record], *, dev_fraction: float = 0.1, seed: int = 0
+    texts: list[str], records: list[Record], *, dev_fraction: float = 0.1,
+    seed: int | np.random.Generator = 0,
 ) -> Split:
-    """A seeded random train/dev split (the benchmarks' fixed 90/10 split with the defaults)."""
+    """A seeded random train/dev split (the benchmarks' fixed 90/10 split with the defaults).
+
+    ``seed`` may be a generator: a model that draws more numbers from it after the
+    split (batch order) then gets the same stream as if it had cut the split itself.
+    """
     if not 0 < dev_fraction < 1:
         raise InputError(f"dev fraction must be between 0 and 1, got {dev_fraction}.")
     order = np.random.default_rng(seed).permutation(len(texts))
@@ -41,6 +46,18 @@ def split_pairs(
         [texts[i] for i in dev],
         [records[i] for i in dev],
     )
+
+
+def train_and_dev(
+    texts: list[str], records: list[Record], dev: tuple | None, *, dev_fraction: float,
+    seed: int | np.random.Generator,
+) -> tuple[list[str], list[Record], tuple | None]:
+    """``(train texts, train records, dev pairs)`` for a model's ``fit``: ``dev`` as given,
+    else a :func:`split_pairs` cut of ``dev_fraction`` (none when 0, or under 10 pairs)."""
+    if dev is None and dev_fraction > 0 and len(texts) >= 10:
+        split = split_pairs(texts, records, dev_fraction=dev_fraction, seed=seed)
+        return split.train_texts, split.train_records, (split.dev_texts, split.dev_records)
+    return texts, records, dev
 
 
 def read_training_pairs(path: str | Path, schema: str) -> tuple[list[str], list[Record]]:
@@ -57,7 +74,7 @@ def _add_metadata(path: Path, extra: dict[str, Any]) -> None:
     """Merge ``extra`` into a saved model's metadata.json (every model kind writes one)."""
     import json
 
-    from .base import METADATA_FILE, read_metadata
+    from ..estimator import METADATA_FILE, read_metadata
 
     meta = {**read_metadata(path), **extra}
     (path / METADATA_FILE).write_text(json.dumps(meta, indent=2, default=str) + "\n")

@@ -22,9 +22,11 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
-from ..errors import InputError, ModelError
-from ..schema import NONE, Record, get_schema
-from .base import Translator, check_fitted, data_hash, new_from_config, write_model_files
+from ...errors import InputError, ModelError
+from ...estimator import check_fitted, data_hash, new_from_config, write_model_files
+from ...schema import NONE, Record, get_schema
+from ..base import Translator
+from ..training import train_and_dev
 from .checkpoint import load_best, load_checkpoint, load_weights, save_checkpoint, state_dict_tensors
 from .pointer_model import PointerBart, PointerConfig
 from .tokenizer import EOS, PAD, decode, load_tokenizer, train_tokenizer
@@ -114,14 +116,14 @@ class Seq2SeqTranslator(Translator):
 
     # ------------------------------------------------------------------ encoding
     def _attr_ids(self) -> list[int]:
-        return [self.tokenizer_.token_to_id(attribute_token(a)) for a in self.schema_.attributes]
+        return [self.tokenizer_.token_to_id(attribute_token(a)) for a in self.record_schema.attributes]
 
     def _encode_sources(self, texts: Sequence[str]) -> list[list[int]]:
         cut = [(t or "")[:MAX_INPUT_CHARS] for t in texts]
         return [e.ids[: self.max_source_len] or [self.eos_id_] for e in self.tokenizer_.encode_batch(cut)]
 
     def _encode_targets(self, records: Sequence[Record]) -> list[list[list[int]]]:
-        attrs = self.schema_.attributes
+        attrs = self.record_schema.attributes
         flat = [r[a] or NONE for r in records for a in attrs]
         enc = self.tokenizer_.encode_batch(flat)
         out, k = [], 0
@@ -171,100 +173,23 @@ class Seq2SeqTranslator(Translator):
         ``checkpoint_dir``, each epoch is checkpointed there and a rerun resumes
         from the last complete epoch. ``log`` (callable) receives one line per epoch.
         """
-        texts, records = list(texts), list(records)
-        if len(texts) != len(records) or not texts:
-            raise InputError(f"fit needs as many texts as records, and at least one (got {len(texts)} and {len(records)}).")
-        schema = self.schema_
-        for r in records:
-            if r.schema != schema:
-                raise InputError(f"Training record of set {r.schema.name!r} given to a {schema.name!r} translator.")
+        texts, records = self._training_pairs(texts, records)
         self._set_threads()
         torch.manual_seed(self.seed)
-        rng = np.random.default_rng(self.seed)
-        if dev is None and self.dev_fraction > 0 and len(texts) >= 10:
-            order = rng.permutation(len(texts))
-            n_dev = max(1, int(round(self.dev_fraction * len(texts))))
-            dev_idx, train_idx = order[:n_dev], order[n_dev:]
-            dev = ([texts[i] for i in dev_idx], [records[i] for i in dev_idx])
-            texts, records = [texts[i] for i in train_idx], [records[i] for i in train_idx]
-
+        texts, records, dev = train_and_dev(texts, records, dev, dev_fraction=self.dev_fraction, seed=self.seed)
         ckpt = Path(checkpoint_dir) if checkpoint_dir else None
-        specials = [attribute_token(a) for a in schema.attributes]
-        if ckpt is not None and (ckpt / "tokenizer.json").is_file():
-            self.tokenizer_ = load_tokenizer(ckpt / "tokenizer.json")
-        else:
-            corpus = texts + [r[a] for r in records for a in schema.attributes]
-            self.tokenizer_ = train_tokenizer(corpus, vocab_size=self.vocab_size, special_tokens=specials)
-            if ckpt is not None:
-                ckpt.mkdir(parents=True, exist_ok=True)
-                self.tokenizer_.save(str(ckpt / "tokenizer.json"))
+        self.tokenizer_ = self._fit_tokenizer(texts, records, ckpt)
         self.eos_id_ = self.tokenizer_.token_to_id(EOS)
         self.model_ = PointerBart(self._model_config())
-
         src = self._encode_sources(texts)
         tgt = self._encode_targets(records)
         # generated tokens: those seen in training outputs; during training only the
         # frequent ones (rarer tokens must be copied); min_output_count=0: no restriction
         self.output_ids_ = output_vocabulary(tgt, self.eos_id_, min_count=max(1, self.min_output_count))
-        train_ids = self.output_ids_ if self.min_output_count > 0 else None
-        n_batches = math.ceil(len(src) / self.batch_size)
-        total_steps = max(1, n_batches * self.epochs)
-        opt = torch.optim.AdamW(self.model_.parameters(), lr=self.lr, weight_decay=0.01)
-        sched = torch.optim.lr_scheduler.LambdaLR(
-            opt,
-            lambda s: min(1.0, (s + 1) / self.warmup_steps)
-            * max(0.05, 1 - s / total_steps),
-        )
-        state: dict[str, Any] = {"epoch": 0, "step": 0, "best": -math.inf, "best_epoch": 0, "bad_epochs": 0, "history": []}
-        if ckpt is not None:
-            resumed = load_checkpoint(ckpt, self.model_, opt)
-            if resumed is not None:
-                state = resumed
-                with warnings.catch_warnings():  # fast-forwarding the schedule, not training
-                    warnings.simplefilter("ignore", UserWarning)
-                    for _ in range(state["step"]):
-                        sched.step()
-                if log:
-                    log(f"resumed from {ckpt} after epoch {state['epoch']}")
-
-        best_weights = None
-        for epoch in range(state["epoch"] + 1, self.epochs + 1):
-            if state["bad_epochs"] >= self.patience:
-                break
-            self.model_.train()
-            batches = self._training_batches(src, np.random.default_rng(self.seed + epoch))
-            bar = tqdm(batches, desc=f"epoch {epoch}/{self.epochs}", disable=not progress, leave=False)
-            total = 0.0
-            for idx in bar:
-                s, m, ti, to = self._batch([src[i] for i in idx], [tgt[i] for i in idx])
-                with self._autocast():
-                    loss = self.model_(s, m, ti, to, train_ids)
-                opt.zero_grad()
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
-                opt.step()
-                sched.step()
-                state["step"] += 1
-                total += loss.item()
-                bar.set_postfix(loss=f"{loss.item():.3f}")
-            score = self._dev_accuracy(dev) if dev else -total / len(batches)
-            improved = score > state["best"]
-            if improved:
-                state.update(best=score, best_epoch=epoch, bad_epochs=0)
-                best_weights = {k: v.clone() for k, v in state_dict_tensors(self.model_).items()}
-            else:
-                state["bad_epochs"] += 1
-            state["epoch"] = epoch
-            state["history"].append({"epoch": epoch, "loss": total / len(batches), "dev_accuracy": score if dev else None})
-            line = f"epoch {epoch}: loss {total / len(batches):.4f}" + (f", dev accuracy {score:.4f}" if dev else "")
-            if ckpt is not None:
-                save_checkpoint(ckpt, self.model_, opt, state, best=improved)
-            if log:
-                log(line + (" *" if improved else ""))
-        if best_weights is not None:
-            load_weights(self.model_, best_weights)
-        elif ckpt is not None and (ckpt / "best.safetensors").is_file():
-            load_best(ckpt, self.model_)
+        opt, sched = self._optimiser(len(src))
+        state = self._resume(ckpt, opt, sched, log)
+        best_weights = self._epochs(src, tgt, dev, opt, sched, state, ckpt=ckpt, progress=progress, log=log)
+        self._restore_best(best_weights, ckpt)
         self.model_.eval()
         self._bf16_cache = (None, None)
         self.history_ = state["history"]
@@ -272,6 +197,117 @@ class Seq2SeqTranslator(Translator):
         self.epochs_trained_ = state["epoch"]
         self.data_hash_ = data_hash(texts, records)
         return self
+
+    # the steps of fit, in order
+    def _training_pairs(self, texts: Sequence[str], records: Sequence[Record]) -> tuple[list[str], list[Record]]:
+        """The pairs as lists, once they pair up and every record is of this model's schema."""
+        texts, records = list(texts), list(records)
+        if len(texts) != len(records) or not texts:
+            raise InputError(f"fit needs as many texts as records, and at least one (got {len(texts)} and {len(records)}).")
+        schema = self.record_schema
+        for r in records:
+            if r.schema != schema:
+                raise InputError(f"Training record of set {r.schema.name!r} given to a {schema.name!r} translator.")
+        return texts, records
+
+    def _fit_tokenizer(self, texts: list[str], records: list[Record], ckpt: Path | None):
+        """The checkpoint's tokenizer when resuming, else one trained on texts and values (and checkpointed)."""
+        if ckpt is not None and (ckpt / "tokenizer.json").is_file():
+            return load_tokenizer(ckpt / "tokenizer.json")
+        attrs = self.record_schema.attributes
+        corpus = texts + [r[a] for r in records for a in attrs]
+        tokenizer = train_tokenizer(corpus, vocab_size=self.vocab_size, special_tokens=[attribute_token(a) for a in attrs])
+        if ckpt is not None:
+            ckpt.mkdir(parents=True, exist_ok=True)
+            tokenizer.save(str(ckpt / "tokenizer.json"))
+        return tokenizer
+
+    def _optimiser(self, n_samples: int):
+        """AdamW and its schedule: linear warm-up, then linear decay to 5% over all epochs."""
+        n_batches = math.ceil(n_samples / self.batch_size)
+        total_steps = max(1, n_batches * self.epochs)
+        opt = torch.optim.AdamW(self.model_.parameters(), lr=self.lr, weight_decay=0.01)
+        sched = torch.optim.lr_scheduler.LambdaLR(
+            opt,
+            lambda s: min(1.0, (s + 1) / self.warmup_steps)
+            * max(0.05, 1 - s / total_steps),
+        )
+        return opt, sched
+
+    def _resume(self, ckpt: Path | None, opt, sched, log: Any) -> dict[str, Any]:
+        """The training state: the checkpoint's (weights, optimiser and schedule restored) or a fresh one."""
+        state: dict[str, Any] = {"epoch": 0, "step": 0, "best": -math.inf, "best_epoch": 0, "bad_epochs": 0, "history": []}
+        if ckpt is None:
+            return state
+        resumed = load_checkpoint(ckpt, self.model_, opt)
+        if resumed is None:
+            return state
+        with warnings.catch_warnings():  # fast-forwarding the schedule, not training
+            warnings.simplefilter("ignore", UserWarning)
+            for _ in range(resumed["step"]):
+                sched.step()
+        if log:
+            log(f"resumed from {ckpt} after epoch {resumed['epoch']}")
+        return resumed
+
+    def _epochs(self, src, tgt, dev, opt, sched, state: dict[str, Any], *, ckpt: Path | None,
+                progress: bool, log: Any) -> dict[str, torch.Tensor] | None:
+        """The epoch loop, each epoch checkpointed and logged; stops early after ``patience``
+        epochs without improvement. Returns this run's best weights (None: no epoch improved)."""
+        train_ids = self.output_ids_ if self.min_output_count > 0 else None
+        best_weights = None
+        for epoch in range(state["epoch"] + 1, self.epochs + 1):
+            if state["bad_epochs"] >= self.patience:
+                break
+            loss = self._train_epoch(src, tgt, epoch, opt, sched, state, train_ids, progress)
+            score = self._dev_accuracy(dev) if dev else -loss
+            improved = self._early_stopping(state, score, epoch)
+            if improved:
+                best_weights = {k: v.clone() for k, v in state_dict_tensors(self.model_).items()}
+            state["epoch"] = epoch
+            state["history"].append({"epoch": epoch, "loss": loss, "dev_accuracy": score if dev else None})
+            line = f"epoch {epoch}: loss {loss:.4f}" + (f", dev accuracy {score:.4f}" if dev else "")
+            if ckpt is not None:
+                save_checkpoint(ckpt, self.model_, opt, state, best=improved)
+            if log:
+                log(line + (" *" if improved else ""))
+        return best_weights
+
+    def _train_epoch(self, src, tgt, epoch: int, opt, sched, state: dict[str, Any], train_ids, progress: bool) -> float:
+        """One pass over the training batches (seeded by epoch); the mean batch loss."""
+        self.model_.train()
+        batches = self._training_batches(src, np.random.default_rng(self.seed + epoch))
+        bar = tqdm(batches, desc=f"epoch {epoch}/{self.epochs}", disable=not progress, leave=False)
+        total = 0.0
+        for idx in bar:
+            s, m, ti, to = self._batch([src[i] for i in idx], [tgt[i] for i in idx])
+            with self._autocast():
+                loss = self.model_(s, m, ti, to, train_ids)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(self.model_.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            state["step"] += 1
+            total += loss.item()
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+        return total / len(batches)
+
+    @staticmethod
+    def _early_stopping(state: dict[str, Any], score: float, epoch: int) -> bool:
+        """Record ``score`` in the state's best / bad-epoch count; True when it improved."""
+        if score > state["best"]:
+            state.update(best=score, best_epoch=epoch, bad_epochs=0)
+            return True
+        state["bad_epochs"] += 1
+        return False
+
+    def _restore_best(self, best_weights: dict[str, torch.Tensor] | None, ckpt: Path | None) -> None:
+        """Back to the best epoch's weights: this run's, else the checkpoint's best (a resumed run)."""
+        if best_weights is not None:
+            load_weights(self.model_, best_weights)
+        elif ckpt is not None and (ckpt / "best.safetensors").is_file():
+            load_best(ckpt, self.model_)
 
     def _model_config(self) -> PointerConfig:
         return PointerConfig(
@@ -303,7 +339,7 @@ class Seq2SeqTranslator(Translator):
     def _dev_accuracy(self, dev: tuple[Sequence[str], Sequence[Record]]) -> float:
         self._bf16_cache = (None, None)  # weights changed since the last cast
         predicted = self.translate(dev[0])
-        attrs = self.schema_.attributes
+        attrs = self.record_schema.attributes
         hits = [
             np.mean([p[a].strip().lower() == g[a].strip().lower() for p, g in zip(predicted, dev[1])])
             for a in attrs
@@ -356,7 +392,7 @@ class Seq2SeqTranslator(Translator):
         return self._bf16_cache[1]
 
     def _decode(self, src: list[list[int]]) -> list[Record]:
-        model, schema = self._inference_model(), self.schema_
+        model, schema = self._inference_model(), self.record_schema
         s, mask = self._batch(src)
         a = len(schema.attributes)
         memory = model.encode(s, mask)

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 
 from rapidfuzz import fuzz, process
 
-from ..schema import NONE
+from ...schema import NONE
 
 #: a "word" of GEO text: alphanumerics, joined by the punctuation names carry (MCF-7, H3K4me3, Mull_M_N)
 WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9\-._/+]*[A-Za-z0-9])?")

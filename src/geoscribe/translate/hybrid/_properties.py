@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from ..schema import NONE, Record, Schema
+from ...schema import NONE, Record, Schema
 
 
 class PropertyTable:

@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..schema import NONE, Record
-from .snap import in_text
+from ...schema import NONE, Record
+from ._snap import in_text
 
 #: a value a pattern can extract: one token, with inner dots, underscores and hyphens (F52B5.7, ahr-1, NKX3-1)
 _VALUE = r"([A-Za-z0-9][A-Za-z0-9._]*(?:-[A-Za-z0-9._]+)*?)"

@@ -5,7 +5,7 @@ The two make different mistakes. The seq2seq copies names it has never seen
 values seen in training; the per-attribute linear SVM is strong exactly there
 and can never produce a new value. So, per attribute:
 
-1. the seq2seq value is snapped (:mod:`geoscribe.translate.snap`) onto a
+1. the seq2seq value is snapped (:mod:`geoscribe.translate.hybrid._snap`) onto a
    training value or an input span when it is neither;
 2. a value the seq2seq found that is *not* among the training values of that
    attribute is kept (only the seq2seq can be right there) - if the
@@ -18,17 +18,17 @@ and can never produce a new value. So, per attribute:
 4. otherwise the more confident of the two wins;
 5. when the two parts disagree and the winner is nowhere in the text, a
    training value written in the title or in a field named for the attribute
-   (``chip antibody: TEAD4``) replaces it (:mod:`geoscribe.translate.evidence`);
+   (``chip antibody: TEAD4``) replaces it (:mod:`geoscribe.translate.hybrid._evidence`);
 6. if the winner is still disputed, not ``None`` and not in the text, the
    value a learned context pattern reads off the text replaces it
-   (``expressing F52B5.7-eGFP fusion``, :mod:`geoscribe.translate.patterns`);
+   (``expressing F52B5.7-eGFP fusion``, :mod:`geoscribe.translate.hybrid._patterns`);
 7. an attribute the schema declares a property of another (ENCODE's
    "Investigated as" of the "Target of assay") takes the value all training
    pairs give the chosen antecedent value, when that value is written in the
-   text (``TOE1`` -> ``RNA binding protein``, :mod:`geoscribe.translate.properties`);
+   text (``TOE1`` -> ``RNA binding protein``, :mod:`geoscribe.translate.hybrid._properties`);
 8. when the text names exactly one organism (``transgenic worms``), an Organism
    of another genus is replaced by it, and a Genome assembly of another organism
-   by the named one's usual assembly (:mod:`geoscribe.translate.organism`).
+   by the named one's usual assembly (:mod:`geoscribe.translate.hybrid._organism`).
 
 On the seeded dev splits of the shared pairs this adds about 3 points of mean
 accuracy on Cistrome and 1 on ENCODE over either model alone (docs/translator.md).
@@ -44,16 +44,17 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ModelError
-from ..schema import NONE, Record
-from .base import Translator, check_fitted, data_hash, new_from_config, read_metadata, write_model_files
-from .baselines import LinearBaseline, check_pairs
-from .seq2seq import Seq2SeqTranslator
-from .evidence import named_evidence
-from .organism import named_organism
-from .patterns import ContextPatterns
-from .properties import PropertyTable
-from .snap import in_text, known_index, snap_value
+from ...errors import ModelError
+from ...estimator import check_fitted, data_hash, new_from_config, read_metadata, write_model_files
+from ...schema import NONE, Record
+from ..base import Translator
+from ..baselines import LinearBaseline, check_pairs
+from ..seq2seq import Seq2SeqTranslator
+from ._evidence import named_evidence
+from ._organism import named_organism
+from ._patterns import ContextPatterns
+from ._properties import PropertyTable
+from ._snap import in_text, known_index, snap_value
 
 #: the linear part's defaults: stronger pruning than the baseline's keeps it small (~5 MB) and
 #: was as accurate on both dev splits; a sharper softmax made its confidences comparable to the seq2seq's
@@ -129,10 +130,10 @@ class HybridTranslator(Translator):
     ) -> HybridTranslator:
         """Train (or take) the seq2seq, then fit the linear part on the same pairs."""
         texts, records = list(texts), list(records)
-        check_pairs(texts, records, self.schema_)
+        check_pairs(texts, records, self.record_schema)
         if self.seq2seq_model:
             s2s = Seq2SeqTranslator.load(self.seq2seq_model)
-            if s2s.schema_.name != self.schema_.name:
+            if s2s.record_schema.name != self.record_schema.name:
                 raise ModelError(
                     f"{self.seq2seq_model} translates to the {s2s.schema} set, not {self.schema}."
                 )
@@ -146,7 +147,7 @@ class HybridTranslator(Translator):
             log("linear: fitting one SVM per attribute")
         self.linear_ = LinearBaseline(**self._linear_params()).fit(texts, records, progress=progress)
         self.patterns_ = ContextPatterns().fit(texts, records)
-        self.properties_ = PropertyTable().fit(records, self.schema_)
+        self.properties_ = PropertyTable().fit(records, self.record_schema)
         self.seq2seq_ = s2s
         self.data_hash_ = data_hash(texts, records)
         return self
@@ -167,11 +168,11 @@ class HybridTranslator(Translator):
         (Sex, Organism, Cell Type) a new value is a fragment of the input, ``Sex: 2B``.
         A hybrid saved without patterns treats every attribute as open, as before."""
         patterns = getattr(self, "patterns_", None)
-        return set(patterns.patterns_) if patterns is not None else set(self.schema_.attributes)
+        return set(patterns.patterns_) if patterns is not None else set(self.record_schema.attributes)
 
     def _known(self) -> dict[str, dict[str, str]]:
         """Per attribute, the :func:`known_index` of the training values (the linear part's classes)."""
-        return {attr: known_index(self.linear_.classes_[attr]) for attr in self.schema_.attributes}
+        return {attr: known_index(self.linear_.classes_[attr]) for attr in self.record_schema.attributes}
 
     def combine(
         self, text: str, s2s: Record, linear: Record, *, known: dict[str, dict[str, str]] | None = None
@@ -181,7 +182,7 @@ class HybridTranslator(Translator):
         known = known if known is not None else self._known()
         open_attrs = self._open_attributes()
         values, confidence = {}, {}
-        for attr in self.schema_.attributes:
+        for attr in self.record_schema.attributes:
             value, conf = s2s.values[attr], s2s.confidence.get(attr, 0.0)
             if self.snap:
                 taken = {r.values[a].lower() for r in (s2s, linear) for a in open_attrs if a != attr}
@@ -222,7 +223,7 @@ class HybridTranslator(Translator):
             if assembly is not None and assembly != values["Genome assembly"]:
                 values["Genome assembly"] = assembly
                 confidence["Genome assembly"] = min(confidence["Genome assembly"], 0.5)
-        return Record(self.schema_, values, confidence)
+        return Record(self.record_schema, values, confidence)
 
     # ------------------------------------------------------------------ persistence
     def save(self, path: str | Path, *, metadata: dict[str, Any] | None = None) -> Path:
@@ -257,13 +258,13 @@ class HybridTranslator(Translator):
         self.seq2seq_ = Seq2SeqTranslator.load(path / "seq2seq")
         self.linear_ = LinearBaseline.load(path / "linear")
         for part in (self.seq2seq_, self.linear_):
-            if part.schema_.name != self.schema_.name:
+            if part.record_schema.name != self.record_schema.name:
                 raise ModelError(f"{path}: its parts are not all of the {self.schema} set; re-save the model.")
         self.data_hash_ = read_metadata(path).get("data_hash", "")
         # saved before context patterns / property tables existed (or none declared): rules 6 / 7 are off
         self.patterns_ = _read_part(path / "patterns.json", ContextPatterns.from_dict)
         self.properties_ = _read_part(path / "properties.json",
-                                      lambda data: PropertyTable.from_dict(data, schema=self.schema_))
+                                      lambda data: PropertyTable.from_dict(data, schema=self.record_schema))
         return self
 
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from ..schema import NONE
-from .snap import in_text
+from ...schema import NONE
+from ._snap import in_text
 
 #: attribute -> words of a characteristic's key that say the value names it (``chip antibody``, ``cell line``)
 EVIDENCE_KEYS: dict[str, tuple[str, ...]] = {
