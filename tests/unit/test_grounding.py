@@ -95,11 +95,17 @@ def test_expression_sample_has_no_target_and_a_transcription_assay(encode_ground
     assert rec.values["Genome assembly"] == NONE
 
 
-def test_cistrome_factor_needs_evidence_without_a_chip():
+def test_cistrome_factor_without_chip_evidence_needs_the_strict_threshold():
     g = Grounding(schema="cistrome").fit([_cistrome(Cell_Line="MCF-7", Factor="ESR1"),
                                           _cistrome(Cell_Line="MCF-7", Factor="FOXA1")])
-    rec = g.ground(_cistrome(Cell_Line="MCF-7", Factor="ESR1"), "MCF-7 cells, untreated")
-    assert rec.values["Factor"] == NONE
+    unsure = _cistrome(Cell_Line="MCF-7", Factor="ESR1")
+    unsure.confidence["Factor"] = 0.8
+    assert g.ground(unsure, "MCF-7 cells, untreated").values["Factor"] == NONE
+    assert g.ground(unsure, "MCF-7 cells, chip antibody: none given").values["Factor"] == "ESR1"  # ChIP shown
+    sure = _cistrome(Cell_Line="MCF-7", Factor="ESR1")
+    assert g.ground(sure, "MCF-7 cells, untreated").source["Factor"] == "model"
+    expression = Sample(title="MCF-7 untreated", characteristics="cell line: MCF-7", sample_type="RNA")
+    assert g.ground(sure, expression).values["Factor"] == NONE  # an expression sample has no factor
     rec = g.ground(_cistrome(Cell_Line="MCF-7", Factor="ESR1"), "MCF-7 ESR1 ChIP-seq")
     assert rec.values["Factor"] == "ESR1" and rec.source["Factor"] == "copied"
 

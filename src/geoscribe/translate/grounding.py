@@ -52,8 +52,19 @@ EVIDENCE_ONLY: dict[str, tuple[str, ...]] = {
 #: whole flies is of ``mixed`` sex, a worm ``hermaphrodite``; ``male``/``female`` need evidence
 INFERABLE_VALUES: dict[str, tuple[str, ...]] = {"Sex": ("mixed", "hermaphrodite")}
 
+#: attributes whose values are a curated vocabulary, not names copied from the text: a stated
+#: value that is not one of them is kept only when the model has no confident training value
+CLOSED_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "cistrome": ("Cell Type", "Tissue Type"),
+    "encode": (),  # the stated reader already writes ENCODE's Sex, Age units, Life stage... spellings
+}
+
 #: the attribute naming the biological entity whose recorded facts fill the others (rule 3)
 ENTITY: dict[str, str] = {"cistrome": "Cell Line", "encode": "Biosample term name"}
+
+#: attributes that describe another one's value: with that value grounded, the model's reading of them stands
+#: (the unit of a copied age; the category of a grounded ChIP target)
+FOLLOWS: dict[str, str] = {"Age units": "Age", "Investigated as": "Target of assay"}
 
 #: attributes of the experiment, not of the biological entity: never an entity's recorded fact
 EXPERIMENT_ATTRIBUTES = ("Assay name", "Assay type", "Target of assay", "Genome assembly", "Project",
@@ -61,6 +72,15 @@ EXPERIMENT_ATTRIBUTES = ("Assay name", "Assay type", "Target of assay", "Genome 
 
 #: the ChIP target and what only applies with one
 TARGET_ATTRIBUTES = ("Factor", "Target of assay", "Investigated as")
+
+
+def _stems(value: str) -> list[str]:
+    """A value's words, lower-cased, a plural ``s`` dropped, stop words left out."""
+    words = re.findall(r"[a-z0-9]+", value.lower())
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOP]
+
+
+_STOP = frozenset("of the and in from with to a an cell cells line human mouse".split())
 
 
 def _squash(value: str) -> str:
@@ -91,10 +111,11 @@ class Grounding:
     the value that means "not given").
     """
 
-    def __init__(self, *, schema: str = "cistrome", min_confidence: float = 0.5, min_support: int = 2,
-                 stated: bool = True, assay: bool = True, known: bool = True) -> None:
+    def __init__(self, *, schema: str = "cistrome", min_confidence: float = 0.5, target_confidence: float = 0.9,
+                 min_support: int = 2, stated: bool = True, assay: bool = True, known: bool = True) -> None:
         self.schema = schema
         self.min_confidence = min_confidence
+        self.target_confidence = target_confidence
         self.min_support = min_support
         self.stated = stated
         self.assay = assay
@@ -124,8 +145,8 @@ class Grounding:
         if entity:
             for r in records:
                 e = r.values.get(entity) or NONE
-                if e in (NONE, UNKNOWN):
-                    continue
+                if e in (NONE, UNKNOWN) or r.values.get("Classification", "cell line") != "cell line":
+                    continue  # a tissue's pairs describe their donors, not the tissue
                 for a in schema.attributes:
                     if a != entity and a not in EXPERIMENT_ATTRIBUTES:
                         seen[e.lower()][a][r.values.get(a) or NONE] += 1
@@ -138,8 +159,10 @@ class Grounding:
         return self
 
     # ------------------------------------------------------------------ grounding
-    def ground(self, record: Record, sample: Sample | str) -> Record:
-        """``record`` with every value's source and evidence, unsupported values abstained."""
+    def ground(self, record: Record, sample: Sample | str, *, min_confidence: float | None = None) -> Record:
+        """``record`` with every value's source and evidence, unsupported values abstained
+        (``min_confidence`` overrides the constructor's for this call)."""
+        threshold = self.min_confidence if min_confidence is None else min_confidence
         from ..assay import assay_evidence, not_applicable
         from ..stated import read_stated
 
@@ -158,13 +181,19 @@ class Grounding:
                 if ev:
                     evidence[attr] = ev
 
-        # 1. what the record states (in the training pairs' spelling when one matches)
+        # 1. what the record states: in the training pairs' words when some training value names it
+        #    (``Bone-marrow-derived macrophages`` -> ``Macrophage``), else as written
         stated = read_stated(sample, schema) if self.stated else {}
         for attr, st in stated.items():
             if attr not in values:
                 continue
-            value = self._training_spelling(attr, st.value)
-            if self._model_keeps(attr, value, values.get(attr) or NONE, confidence.get(attr, 0.0), text):
+            model_value, conf = values.get(attr) or NONE, confidence.get(attr, 0.0)
+            value = self._in_vocabulary(attr, st.value)
+            if value is None:
+                if self._model_keeps(attr, st.value, model_value, conf):
+                    continue
+                value = st.value
+            elif _squash(value) != _squash(model_value) and self._model_keeps(attr, value, model_value, conf):
                 continue
             put(attr, value, "stated", 1.0, st.evidence())
         # 2. the assay (the model's finer name stands when its type agrees: CRISPRi followed by
@@ -178,7 +207,9 @@ class Grounding:
                     put("Assay name", assay.name, "stated", 1.0, _evidence_of(assay))
                 put("Assay type", assay.type, "stated", 1.0, _evidence_of(assay))
             ruled_out = not_applicable(sample, schema)
-            if not isinstance(sample, Sample):  # a bare line seldom names its project: only GEO records say
+            if not isinstance(sample, Sample) or sample.text:
+                # a bare line (the paper's pairs) seldom names its project; a GEO record read from its
+                # fields does, when it is a consortium's
                 ruled_out.pop("Project", None)
             if any(w in _norm(values.get("Assay name", "")) for w in ("knockdown", "crispr", "rnai", "followed by")):
                 for attr in TARGET_ATTRIBUTES:  # a perturbation's target applies to an RNA-seq readout
@@ -190,18 +221,17 @@ class Grounding:
                         evidence[attr] = {"not_applicable": why}
         # 3. facts recorded about the named entity
         entity = ENTITY.get(schema.name)
-        named = entity in source or (entity in values and find_span(text, values.get(entity, "")) is not None)
-        if self.known and entity and named:
-            facts = getattr(self, "facts_", {}).get(values[entity].lower(), {})
+        if self.known and entity and entity in values:
+            name = self._named_entity(text, values[entity], grounded=entity in source)
+            facts = getattr(self, "facts_", {}).get(name.lower(), {}) if name else {}
             for attr, value in facts.items():
                 if attr in values and attr not in source and attr in EVIDENCE_ONLY.get(schema.name, ()) \
                         and find_span(text, values[attr]) is None:
                     put(attr, value, "known", max(confidence.get(attr, 0.0), 0.9),
-                        {"basis": f"training pairs: {entity} {values[entity]}"})
+                        {"basis": f"training pairs of {entity} {name}"})
         # 4-5. the model's own values; a ChIP target may be the model's when the record shows a ChIP
-        evidence_only = set(EVIDENCE_ONLY.get(schema.name, ()))
-        if self.assay and assay is not None and assay.is_chip:
-            evidence_only -= set(TARGET_ATTRIBUTES)
+        evidence_only = set(EVIDENCE_ONLY.get(schema.name, ())) - set(TARGET_ATTRIBUTES)
+        chip = assay is not None and assay.is_chip
         for attr in schema.attributes:
             if attr in source:
                 continue
@@ -209,45 +239,84 @@ class Grounding:
             if _norm(value) in ("none", "unknown", ""):
                 continue  # an abstention or "does not apply" needs no source
             span = find_span(text, value)
-            if span is not None:
+            follows = FOLLOWS.get(attr)
+            if span is None and follows in source and value.lower() in getattr(self, "values_", {}).get(attr, {}):
+                put(attr, value, "model", confidence.get(attr, 0.0))  # goes with its grounded antecedent
+            elif span is not None:
                 put(attr, value, "copied", confidence.get(attr, 0.0),
                     {"span": list(span), "text": text[span[0]:span[1]]})
             elif (value.lower() in getattr(self, "values_", {}).get(attr, {})
                   and (attr not in evidence_only or value.lower() in INFERABLE_VALUES.get(attr, ()))
-                  and confidence.get(attr, 0.0) >= self.min_confidence):
+                  and confidence.get(attr, 0.0) >= (
+                      max(threshold, self.target_confidence) if attr in TARGET_ATTRIBUTES and not chip
+                      else threshold)):
                 put(attr, value, "model", confidence.get(attr, 0.0))
             else:
                 put(attr, self._abstain(attr), None, confidence.get(attr, 0.0))
-        if "Investigated as" in values and _norm(values.get("Target of assay", "")) in ("none", "unknown", ""):
-            put("Investigated as", NONE, None, confidence.get("Investigated as", 0.0))
         if "Age units" in values and "Age" not in source and source.get("Age units") != "stated":
             put("Age units", self._abstain("Age units"), None, confidence.get("Age units", 0.0))
         return Record(schema, values, confidence, dict(record.terms), source, evidence)
 
-    def _training_spelling(self, attr: str, value: str) -> str:
-        """``value`` as the training pairs spell it (``MCF7`` -> ``MCF-7``), else as written."""
-        index = getattr(self, "squashed_", None)
-        if index is None:
-            index = self.squashed_ = {
-                a: {_squash(v): v for v in sorted(t.values(), reverse=True)} for a, t in getattr(self, "values_", {}).items()
+    def _in_vocabulary(self, attr: str, written: str) -> str | None:
+        """The training value that ``written`` names: the same up to punctuation (``MCF7`` ->
+        ``MCF-7``), else the longest training value all of whose words occur in it (plural ``s``
+        ignored: ``bone marrow derived macrophages`` -> ``Macrophage``); None if there is none."""
+        if getattr(self, "_vocabulary", None) is None:
+            self._vocabulary = {
+                a: ({_squash(v): v for v in sorted(t.values(), reverse=True)},
+                    sorted(((tuple(_stems(v)), v) for v in t.values()
+                            if _norm(v) not in ("none", "unknown") and _stems(v)),
+                           key=lambda item: (-len(item[0]), -len(item[1]), item[1])))
+                for a, t in getattr(self, "values_", {}).items()
             }
-        return index.get(attr, {}).get(_squash(value), value)
+        exact, by_words = self._vocabulary.get(attr, ({}, []))
+        if _squash(written) in exact:
+            return exact[_squash(written)]
+        words = set(_stems(written))
+        squashed_words = {_squash(w) for w in re.findall(r"\S+", written)}
+        for stems, value in by_words:
+            if set(stems) <= words or _squash(value) in squashed_words:
+                return value
+        return None
 
-    def _model_keeps(self, attr: str, stated: str, model: str, conf: float, text: str) -> bool:
-        """True when the model's value should stand against a stated one: it is the same value, or
-        (for a ChIP target) a training value the model is sure of while the stated spelling is not
-        one (an alias: ``ER`` for ``ESR1``), or it is copied from the text and the stated value is
-        not a training value (the model chose another written name)."""
+    def _model_keeps(self, attr: str, stated: str, model: str, conf: float) -> bool:
+        """True when the model's value should stand against a stated one: the model is sure of a
+        training value and either the stated one is no training value of a closed vocabulary
+        (Cistrome ``Cell Type``: ``Naive`` says less than ``T Lymphocyte``), or it is a ChIP target
+        written under another name (``ER`` for ``ESR1``), or the two share a word (``heart`` for
+        ``Fetal Heart``)."""
+        known = getattr(self, "values_", {}).get(attr, {})
+        if model.lower() not in known or conf < self.min_confidence:
+            return False
+        if attr in CLOSED_VOCABULARY.get(self.attribute_set.name, ()):
+            # a curated vocabulary: the model's confident value (None included: Cistrome gives a
+            # cancer cell line no Cell Type) stands unless the stated words are a training value
+            return stated.lower() not in known or _norm(model) not in ("none", "unknown")
+        if _norm(model) in ("none", "unknown"):
+            return False
         if _squash(stated) == _squash(model):
             return True
-        known = getattr(self, "values_", {}).get(attr, {})
-        if stated.lower() in known or model.lower() not in known or _norm(model) in ("none", "unknown"):
+        if set(_stems(stated)) < set(_stems(model)):
+            return True  # the model's value says more: foreskin fibroblast for a stated fibroblast
+        if stated.lower() in known:
             return False
         if attr in TARGET_ATTRIBUTES:
-            return conf >= self.min_confidence
-        # the model's training value names what the stated words describe (heart / Fetal Heart)
-        shared = set(re.findall(r"[a-z0-9]+", model.lower())) & set(re.findall(r"[a-z0-9]+", stated.lower()))
-        return bool(shared) and conf >= self.min_confidence
+            return True
+        return bool(set(_stems(model)) & set(_stems(stated)))
+
+    def _named_entity(self, text: str, value: str, *, grounded: bool) -> str | None:
+        """The entity whose recorded facts apply: the entity value when it is stated or written in the
+        text, else the longest entity with facts that the text names (``hepatocyte originated from H9``)."""
+        if grounded or find_span(text, value) is not None:
+            return value
+        if getattr(self, "_fact_names", None) is None:
+            self._fact_names = sorted((n for n in getattr(self, "facts_", {}) if len(n) >= 3),
+                                      key=lambda n: (-len(n), n))
+        low = text.lower()
+        for name in self._fact_names:
+            if name in low and find_span(text, name) is not None:
+                return name
+        return None
 
     def _abstain(self, attr: str) -> str:
         return getattr(self, "abstain_", {}).get(attr, NONE)
@@ -256,6 +325,7 @@ class Grounding:
     def to_dict(self) -> dict[str, Any]:
         return {
             "params": {"schema": self.schema, "min_confidence": self.min_confidence,
+                       "target_confidence": self.target_confidence,
                        "min_support": self.min_support},
             "values": getattr(self, "values_", {}),
             "facts": getattr(self, "facts_", {}),
