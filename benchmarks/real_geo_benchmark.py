@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geoscribe.errors import GeoscribeError, InputError
-from geoscribe.evaluate import evaluate, normalize, read_pairs
+from geoscribe.evaluate import comparison_form as normalize, evaluate, read_pairs
 from geoscribe.evaluate.realgeo import (
     SilverItem,
     broken_attributes,
