@@ -60,10 +60,10 @@ GEOMETADB = Path("geo_samples") / "geometadb_gsm_subset.sqlite.gz"
 
 
 def predict(samples: Sequence[Sample], schema: str, model_dir: str | Path | None = None) -> list[Record]:
-    """The one place the benchmark calls the translator: each Sample formatted with the
-    paper's rules, then ``translate`` (``model_dir`` None = the bundled default)."""
-    texts = [format_sample(s) for s in samples]
-    return translate(texts, schema=schema, model=model_dir)
+    """The one place the benchmark calls the translator, with the Sample objects themselves:
+    the model reads their formatted line (the paper's rules) and grounding also reads their
+    type, library strategy and platform (``model_dir`` None = the bundled default)."""
+    return translate(list(samples), schema=schema, model=model_dir)
 
 
 def source_counts(records: Sequence[Record]) -> dict[str, dict[str, int]] | None:

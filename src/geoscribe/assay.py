@@ -34,14 +34,16 @@ RNA_SEQ = ("RNA-seq", "Transcription")
 MIRNA_SEQ = ("microRNA-seq", "Transcription")
 CHIP_SEQ = ("ChIP-seq", "DNA binding")
 CHIP_CHIP = ("ChIP-chip", "DNA binding")
+ATAC_SEQ = ("ATAC-seq", "DNA accessibility")
+DNASE_SEQ = ("DNase-seq", "DNA accessibility")
 
 #: GEO library strategy (lower case) -> (ENCODE Assay name, Assay type)
 LIBRARY_STRATEGIES = {
     "rna-seq": RNA_SEQ,
     "mirna-seq": MIRNA_SEQ,
     "chip-seq": CHIP_SEQ,
-    "dnase-hypersensitivity": ("DNase-seq", "DNA accessibility"),
-    "atac-seq": ("ATAC-seq", "DNA accessibility"),
+    "dnase-hypersensitivity": DNASE_SEQ,
+    "atac-seq": ATAC_SEQ,
     "faire-seq": ("FAIRE-seq", "DNA accessibility"),
     "mnase-seq": ("MNase-seq", "DNA accessibility"),
     "bisulfite-seq": ("whole-genome shotgun bisulfite sequencing", "DNA methylation"),
@@ -83,7 +85,10 @@ WORDS: tuple[tuple[re.Pattern[str], tuple[str, str]], ...] = (
     (_words(r"\barray\s?CGH\b|\baCGH\b|comparative genomic hybridi[sz]ation"), CGH_ARRAY),
     (_words(r"\bChIP-?chip\b|ChIP-on-chip"), CHIP_CHIP),
     (_words(r"\bChIP[- ]?seq\b|chromatin immunoprecipitation|\bChIP\b", 0), CHIP_SEQ),
-    (_words(r"\bChIP[- ]?seq\b|chromatin immunoprecipitation"), CHIP_SEQ),
+    (_words(r"\bChIP[- ]?seq\b|chromatin immunoprecipitation|chip[ _-]?(?:seq )?antibody|\bChIP[_-]"
+            r"|(?:^|[;\-] )antibody: "), CHIP_SEQ),
+    (_words(r"\bATAC[- _]?seq\b|(?<![A-Za-z])ATAC(?![a-z])"), ATAC_SEQ),
+    (_words(r"\bDNase[- ]?(?:I[- ]?)?(?:seq\b|hypersensitiv)|\bDHS[- ]?seq\b"), DNASE_SEQ),
     (_words(r"\b(?:mi|micro|small\s?)RNA[- ]?seq|small RNA sequencing"), MIRNA_SEQ),
     (_words(r"\b(?:m|total\s?)?RNA[- ]?seq\b|RNA sequencing|transcriptome sequencing"), RNA_SEQ),
     (_words(r"expression profiling by array|expression (?:micro)?array|GeneChip|HG-U133|HG-U95|HuGene|"

@@ -31,6 +31,9 @@ from ..schema import Record, Schema, get_schema
 class Translator(Estimator):
     """Base class of every text -> Record model."""
 
+    #: True for a model whose translate() also takes :class:`~geoscribe.text.Sample` objects
+    reads_samples = False
+
     def fit(self, texts: Sequence[str], records: Sequence[Record], **kwargs: Any) -> Translator:
         raise NotImplementedError
 

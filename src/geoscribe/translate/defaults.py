@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import ModelError
 from ..paths import models_dir
 from ..schema import Record, get_schema
-from ..text import Sample, TextFormat, clean_input, format_sample
+from ..text import Sample, TextFormat, clean_input, format_sample, sanitise_sample
 from .base import Translator, load_model
 
 #: the kind of the bundled default model; ``models/<schema>-<kind>`` holds each bundled model
@@ -55,13 +55,27 @@ def translate(
     fmt: TextFormat | None = None,
     batch_size: int = 64,
     progress: bool = False,
+    min_confidence: float | None = None,
 ) -> list[Record]:
-    """Translate texts (or :class:`Sample` objects, formatted with the paper's rules)."""
+    """Translate texts (or :class:`Sample` objects, formatted with the paper's rules).
+
+    A translator that reads samples (the default hybrid) gets the :class:`Sample` itself,
+    so that grounding can read its type, library strategy and platform; ``min_confidence``
+    is its abstention threshold for values that only the model supports."""
     translator = get_model(schema, model)
-    lines = [format_sample(t, fmt) if isinstance(t, Sample) and fmt else
-             format_sample(t) if isinstance(t, Sample) else t for t in texts]
-    lines = [clean_input(line) for line in lines]  # invalid characters, size cap (geoscribe.text)
-    return translator.translate(lines, batch_size=batch_size, progress=progress)
+    inputs = [_prepare(t, fmt, translator) for t in texts]
+    if getattr(translator, "reads_samples", False):
+        return translator.translate(inputs, batch_size=batch_size, progress=progress, min_confidence=min_confidence)
+    return translator.translate(inputs, batch_size=batch_size, progress=progress)
+
+
+def _prepare(item: str | Sample, fmt: TextFormat | None, translator: Translator) -> str | Sample:
+    """One input cleaned (invalid characters, size cap: geoscribe.text), as the translator reads it."""
+    if isinstance(item, Sample):
+        if fmt is None and getattr(translator, "reads_samples", False):
+            return sanitise_sample(item)
+        return clean_input(format_sample(item, fmt) if fmt else format_sample(item))
+    return clean_input(item if isinstance(item, str) else "")
 
 
 def translate_stream(
@@ -71,6 +85,7 @@ def translate_stream(
     model: str | Path | Translator | None = None,
     chunk_size: int = 2048,
     batch_size: int = 64,
+    min_confidence: float | None = None,
 ) -> Iterator[tuple[Sample, str, Record]]:
     """Translate a stream of samples chunk by chunk, in input order, in bounded memory.
 
@@ -80,5 +95,10 @@ def translate_stream(
     it = iter(samples)
     while chunk := list(islice(it, chunk_size)):
         lines = [clean_input(format_sample(s)) for s in chunk]  # see geoscribe.text.sanitise
-        for s, line, rec in zip(chunk, lines, translator.translate(lines, batch_size=batch_size)):
+        if getattr(translator, "reads_samples", False):
+            records = translator.translate([sanitise_sample(s) for s in chunk], batch_size=batch_size,
+                                           min_confidence=min_confidence)
+        else:
+            records = translator.translate(lines, batch_size=batch_size)
+        for s, line, rec in zip(chunk, lines, records):
             yield s, line, rec
