@@ -157,3 +157,30 @@ def test_sigterm_during_translate_output_leaves_no_temp_file(tmp_path):
     assert proc.returncode == 128 + signal.SIGTERM
     assert b"Traceback" not in err and b"Terminated." in err
     assert sorted(p.name for p in work.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", ["duckdb", "sqlite"])
+def test_disk_full_during_ingest_is_one_error_line(tmp_path, monkeypatch, suffix):
+    """DuckDB says ``TransactionException: ... No space left``, SQLite ``database or disk is full``."""
+    import sqlite3
+
+    import duckdb
+
+    from geoscribe.io.store import Store
+    from test_pipeline import SOURCE
+
+    error = (duckdb.TransactionException("TransactionContext Error: Failed to commit: No space left on device")
+             if suffix == "duckdb" else sqlite3.OperationalError("database or disk is full"))
+    real_insert = Store.insert
+
+    def insert(self, table, *args, **kwargs):
+        if table == "annotations":
+            raise error
+        return real_insert(self, table, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "insert", insert)
+    db = tmp_path / f"out.{suffix}"
+    result = runner.invoke(app, ["ingest", str(SOURCE), "--db", str(db), "--model",
+                                 str(make_tiny_model(tmp_path / "model")), "-q"])
+    line = one_error_line(result, str(db), "no space left")
+    assert "free some space" in line
