@@ -62,6 +62,9 @@ class Service:
             self.models[name] = get_model(name, source)
             self.model_names[name] = _model_name(self.models[name], source)
         self._locks = {name: threading.Lock() for name in self.models}
+        # translations running or waiting (each holds a worker thread): a bounded queue, so
+        # that a burst of POST /translate cannot take every thread from /samples and /facets
+        self.translate_slots = threading.BoundedSemaphore(limits.translate_queue)
         self._store_lock = threading.Lock()
         self._mapper_lock = threading.Lock()
         self.started = time.monotonic()
@@ -81,6 +84,14 @@ class Service:
             with self._mapper_lock:
                 records = normalise_records(records, mapper=self.mapper, contexts=texts)
         return records
+
+    def public(self, message: str) -> str:
+        """``message`` without the server's folders: the database path becomes its file name."""
+        path = getattr(self.store, "path", None)
+        if isinstance(path, Path) and str(path.parent) not in ("", "."):
+            for full in (str(path.resolve()), str(path)):
+                message = message.replace(full, path.name)
+        return message
 
     def query(self, method: str, schema: str, **kwargs: Any):
         if self.store is None:
