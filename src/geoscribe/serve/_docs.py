@@ -30,18 +30,14 @@ def swagger_ui_dir() -> Path | None:
     return path if (path / "swagger-ui-bundle.js").is_file() else None
 
 
-def _summary(route) -> str:
-    text = (getattr(route, "summary", None) or getattr(route, "description", None) or "").strip()
-    return text.splitlines()[0] if text else ""
-
-
 def _plain_page(app: FastAPI) -> HTMLResponse:
-    """The routes and a link to the OpenAPI document, in plain HTML."""
+    """The operations of the OpenAPI document and a link to it, in plain HTML."""
     title = html.escape(app.title)
     rows = "".join(
-        f"<li><code>{html.escape(' '.join(sorted(route.methods or [])))} {html.escape(route.path)}</code> "
-        f"{html.escape(_summary(route))}</li>"
-        for route in app.routes if getattr(route, "include_in_schema", False)
+        f"<li><code>{html.escape(method.upper())} {html.escape(path)}</code> "
+        f"{html.escape(operation.get('summary', ''))}</li>"
+        for path, operations in app.openapi().get("paths", {}).items()
+        for method, operation in operations.items()
     )
     return HTMLResponse(f"<!doctype html><meta charset='utf-8'><title>{title} API</title>"
                         f"<h1>{title} {html.escape(app.version)} API</h1>"
