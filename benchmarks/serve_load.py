@@ -72,11 +72,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(model: Path, db: str | None, threads: int, log: Path) -> tuple[subprocess.Popen, str]:
+def start_server(model: Path, db: str | None, threads: int, log: Path, queue: int = 4) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
     cmd = [sys.executable, "-c", "from geoscribe.cli import app; app()", "serve", "--host", "127.0.0.1",
-           "--port", str(port), "--model", f"cistrome={model}", "--no-ontology"]
+           "--port", str(port), "--model", f"cistrome={model}", "--no-ontology", "--translate-queue", str(queue)]
     if db:
         cmd += ["--db", db]
     proc = subprocess.Popen(cmd, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
@@ -163,7 +163,9 @@ def main() -> int:
         url, which = args.url, "external"
         if url is None:
             model, which = model_dir(args.model, Path(tmp))
-            proc, url = start_server(model, args.db, args.server_threads, Path(tmp) / "server.log")
+            # a queue as deep as the clients: the benchmark measures queueing, not 503s
+            proc, url = start_server(model, args.db, args.server_threads, Path(tmp) / "server.log",
+                                     queue=max(args.concurrency, 4))
         try:
             httpx.post(url + "/translate", json={"texts": texts[:2]}, timeout=120).raise_for_status()  # warm-up
             r = run_load(url, texts, seconds=args.seconds, concurrency=args.concurrency, batch=args.batch)

@@ -28,6 +28,11 @@ class UnknownSchemaError(GeoscribeError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class OutputError(GeoscribeError):
+    """An output file cannot be written: its folder is missing or not a folder, it is a
+    folder itself, it is one of the inputs, permission is denied, or the disk is full."""
+
+
 class ModelError(GeoscribeError):
     """A model directory is missing, corrupt or of an unknown kind."""
 

@@ -188,7 +188,8 @@ def test_serve_without_database_or_models(model):
     assert client.post("/translate", json={"text": "a"}).status_code == 422
 
 
-def test_serve_concurrent_translations_agree_with_sequential(client, model):
+def test_serve_concurrent_translations_agree_with_sequential(store, model):
+    client = TestClient(create_app(db=store, models={"cistrome": model}, limits=Limits(translate_queue=8)))
     texts = pairs()[0]
     expected = [r.values for r in model.translate(texts)]
     results: dict[int, list] = {}

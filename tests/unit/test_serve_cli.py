@@ -38,8 +38,9 @@ def test_serve_cli_builds_the_app_and_runs_it(tmp_path, model_dir, monkeypatch):
     db = make_store_db(tmp_path / "store.duckdb")
     calls = {}
 
-    def fake_run(app_, *, host, port, log_level):
+    def fake_run(app_, *, host, port, log_level, on_ready):
         calls.update(app=app_, host=host, port=port)
+        on_ready(f"http://{host}:{port}/")
 
     monkeypatch.setattr(geoscribe.serve, "serve", fake_run)
     result = runner.invoke(app, ["serve", "--db", str(db), "--model", str(model_dir), "--port", "8123",

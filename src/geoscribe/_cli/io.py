@@ -12,6 +12,7 @@ import typer
 
 from ..errors import InputError
 from ..io import read_samples, supported_files, write_samples
+from ..io.atomic import check_output
 from ..text import FIELDS, Sample, format_sample
 from .common import user_errors
 
@@ -74,6 +75,8 @@ def read(
     exported CSV (gsm,input,title,...) feeds `geoscribe translate --input`. For a
     folder, rejected files are reported and skipped, and the exit code is 1.
     """
+    if output is not None:
+        check_output(output, inputs=[path])
     rejected: list[InputError] = []
 
     def report(file: Path, exc: InputError) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
-from ..io.atomic import atomic_write
+from ..io.atomic import atomic_write, check_output
 from ..io.records import read_records
 from ..schema import get_schema
 from .common import user_errors
@@ -28,6 +28,8 @@ def normalise(
     sch = get_schema(schema)
     if (input is None) == (coverage_of is None):
         raise InputError("normalise: pass exactly one of --input RECORDS or --coverage PAIRS.csv.")
+    if output is not None:
+        check_output(output, inputs=[input])
     mapper = ontology.TermMapper(ontology.OntologyIndex.default(progress=True))
     if coverage_of is not None:
         rows = ontology.coverage(ontology.read_pairs_records(coverage_of, sch), mapper=mapper)

@@ -10,6 +10,7 @@ import typer
 
 from ..errors import InputError
 from ..filters import parse_filters
+from ..io.atomic import refuse_input_as_output
 from .common import SchemaName, user_errors
 
 
@@ -50,6 +51,7 @@ def ingest(
     """
     from ..pipeline import ingest as run
 
+    refuse_input_as_output(db, [source])
     if scheduler and engine is not Engine.dask:
         raise InputError("--scheduler is for --engine dask.")
     if normalise and ontology is None:

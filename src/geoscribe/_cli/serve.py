@@ -53,6 +53,8 @@ def serve(
                                          help="Add ontology terms to translations (default: if the index is built)."),
     max_batch: int = typer.Option(64, "--max-batch", min=1, help="Most texts per POST /translate."),
     max_body: int = typer.Option(1_000_000, "--max-body", min=1024, help="Largest request body, in bytes."),
+    translate_queue: int = typer.Option(4, "--translate-queue", min=1,
+                                        help="POST /translate requests running or waiting at once (503 beyond)."),
     log_level: str = typer.Option("warning", "--log-level", help="uvicorn log level (info logs every request)."),
 ) -> None:
     """Serve translation, faceted search and the search page (http://HOST:PORT/)."""
@@ -61,13 +63,16 @@ def serve(
     if db is not None and not db.is_file():
         raise InputError(f"Database {db} not found; build one with 'geoscribe ingest' or fix --db.")
     app = create_app(db=db, models=_models(model), mapper=_mapper(ontology),
-                     limits=Limits(max_batch=max_batch, max_body_bytes=max_body))
+                     limits=Limits(max_batch=max_batch, max_body_bytes=max_body, translate_queue=translate_queue))
     service = app.state.service
     loaded = ", ".join(f"{s}={n}" for s, n in service.model_names.items()) or "none (translation off)"
     where = f"{db} ({service.db_count} samples)" if db else "none (search off)"
     typer.echo(f"geoscribe serve: database {where}; models {loaded}", err=True)
-    typer.echo(f"Open http://{host}:{port}/ (API docs at /docs). Ctrl-C stops.", err=True)
-    run(app, host=host, port=port, log_level=log_level)
+
+    def ready(url: str) -> None:  # once the port is bound and the server accepts connections
+        typer.echo(f"Open {url} (API docs at {url}docs). Ctrl-C stops.", err=True)
+
+    run(app, host=host, port=port, log_level=log_level, on_ready=ready)
 
 
 def register(app: typer.Typer) -> None:

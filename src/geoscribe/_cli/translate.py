@@ -11,6 +11,7 @@ from pathlib import Path
 import typer
 
 from ..errors import InputError
+from ..io.atomic import check_output
 from ..text import Sample, sanitise_sample
 from .common import SchemaName, user_errors
 
@@ -69,6 +70,8 @@ def translate(
     from ..progress import with_progress
     from ..translate import get_model, translate_stream
 
+    if output is not None:
+        check_output(output, inputs=[input], make_parent=True)
     translator = get_model(schema.value, model)
     samples = _samples(text, input, input_format)
     stream = translate_stream(samples, schema=schema.value, model=translator, batch_size=batch_size)

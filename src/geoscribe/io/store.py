@@ -87,6 +87,10 @@ class StoreError(GeoscribeError):
     """An ingest database is missing, locked, corrupt or asked for something it lacks."""
 
 
+class DatabaseUnusableError(StoreError):
+    """The database file is damaged, locked by a writer, or on a full disk (not the request's fault)."""
+
+
 def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -112,6 +116,38 @@ def _view_sql(name: str, columns: dict[str, str]) -> str:
     )
 
 
+# DuckDB and SQLite messages, lower-cased, that say what went wrong (a corrupt block's
+# message mentions "block", so "lock" alone does not mean another writer)
+_LOCKED = ("could not set lock", "conflicting lock", "database is locked")
+_CORRUPT = ("corrupt", "not a valid duckdb database", "could not read enough bytes", "checksum",
+            "malformed", "file is not a database", "serialization error", "failed to read")
+_DISK_FULL = ("no space left", "disk is full", "disk full")
+
+
+def _database_errors() -> tuple[type[BaseException], ...]:
+    import sqlite3
+
+    import duckdb
+
+    return (duckdb.Error, sqlite3.Error)
+
+
+def database_problem(path: Path, exc: BaseException) -> DatabaseUnusableError | None:
+    """A DuckDB/SQLite error as a one-line :class:`StoreError` when it means the file is
+    locked, damaged or on a full disk; None for anything else (a bug to show as is)."""
+    msg = (str(exc).splitlines() or [type(exc).__name__])[0]
+    low = msg.lower()
+    if any(m in low for m in _DISK_FULL):
+        return DatabaseUnusableError(f"cannot write {path}: no space left on device ({msg}); free some space "
+                                     "and run again (completed batches are kept, the run resumes)")
+    if any(m in low for m in _CORRUPT):
+        return DatabaseUnusableError(f"{path} is damaged, a corrupt database file ({msg}); restore it from "
+                                     "a copy, or ingest again into a new file")
+    if any(m in low for m in _LOCKED):
+        return DatabaseUnusableError(f"{path}: another process is writing it; wait for it to finish ({msg})")
+    return None
+
+
 def _connect(path: Path, read_only: bool) -> tuple[Any, str]:
     if is_sqlite_path(path):
         import sqlite3
@@ -123,7 +159,8 @@ def _connect(path: Path, read_only: bool) -> tuple[Any, str]:
             if not read_only:
                 con.execute("PRAGMA journal_mode=WAL")
         except sqlite3.Error as exc:
-            raise StoreError(f"{path}: cannot open as an SQLite ingest database ({exc}).") from None
+            raise database_problem(path, exc) or StoreError(
+                f"{path}: cannot open as an SQLite ingest database ({exc}).") from None
         return con, "sqlite"
     import duckdb
 
@@ -131,8 +168,8 @@ def _connect(path: Path, read_only: bool) -> tuple[Any, str]:
         return duckdb.connect(str(path), read_only=read_only), "duckdb"
     except duckdb.Error as exc:
         msg = str(exc).splitlines()[0]
-        hint = " (another process is writing it; wait for it to finish)" if "lock" in msg.lower() else ""
-        raise StoreError(f"{path}: cannot open as a DuckDB ingest database{hint}: {msg}") from None
+        raise database_problem(path, exc) or StoreError(
+            f"{path}: cannot open as a DuckDB ingest database: {msg}") from None
 
 
 class Store:
@@ -144,27 +181,39 @@ class Store:
         The database file; with ``read_only=False`` it is created with its tables.
     read_only
         Open for reading only (the query CLI and the service).
+    verify
+        Read every stored value once before use (:meth:`verify`), so that a damaged
+        file is refused at once; default for a database opened to write into (an
+        ingest appends only to a sound file). Without it, damage shows as a
+        :class:`StoreError` when a query reaches the damaged part.
     ontology
         Path of an ontology index (or an ``OntologyIndex``) for descendant term
         search; default the cached index, when it has been built.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = True, ontology: Any = None) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = True, verify: bool | None = None,
+                 ontology: Any = None) -> None:
         self.path = Path(path)
         self.read_only = read_only
         if read_only and not self.path.is_file():
             raise StoreError(f"{self.path}: no such ingest database; create it with 'geoscribe ingest'.")
+        existed = self.path.is_file() and self.path.stat().st_size > 0
         self.con, self.backend = _connect(self.path, read_only)
         self._ontology = ontology
-        if read_only:
-            missing = {"samples", "annotations"} - set(self.tables())
-            if missing:
-                self.close()
-                raise StoreError(
-                    f"{self.path}: not a geoscribe ingest database (no {', '.join(sorted(missing))} table)."
-                )
-        else:
-            self.create_tables()
+        try:
+            if verify or (verify is None and not read_only and existed):
+                self.verify()
+            if read_only:
+                missing = {"samples", "annotations"} - set(self.tables())
+                if missing:
+                    raise StoreError(
+                        f"{self.path}: not a geoscribe ingest database (no {', '.join(sorted(missing))} table)."
+                    )
+            else:
+                self._guarded(self.create_tables)
+        except BaseException:
+            self.close()
+            raise
 
     # -- plumbing -------------------------------------------------------------
     def __enter__(self) -> Store:
@@ -179,7 +228,32 @@ class Store:
             self.con = None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return self.con.execute(sql, list(params)).fetchall()
+        return self._guarded(lambda: self.con.execute(sql, list(params)).fetchall())
+
+    def _guarded(self, work: Callable[[], Any]) -> Any:
+        """``work()``, with a locked, damaged or full database as a :class:`StoreError`."""
+        try:
+            return work()
+        except _database_errors() as exc:
+            raise database_problem(self.path, exc) or exc from None
+
+    def verify(self) -> None:
+        """Read every value of every table once: :class:`StoreError` if the file is damaged.
+
+        DuckDB checks a block's checksum only when it reads the block, so a damaged file
+        opens and counts its rows fine; SQLite runs ``PRAGMA quick_check``.
+        """
+        if self.backend == "sqlite":
+            problems = [r[0] for r in self.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise DatabaseUnusableError(f"{self.path} is damaged, a corrupt database file ({problems[0]}); "
+                                            "restore it from a copy, or ingest again into a new file")
+            return
+        tables = [r[0] for r in self.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
+        )]  # fmt: skip
+        for table in tables:
+            self.execute(f'SELECT count(*), bit_xor(hash(COLUMNS(*))) FROM "{table}"')
 
     def tables(self) -> list[str]:
         if self.backend == "sqlite":
@@ -212,13 +286,16 @@ class Store:
 
     def transaction(self, work: Callable[[], Any]) -> Any:
         """Run ``work()`` in one transaction: all of its writes land, or none."""
-        self.con.execute("BEGIN TRANSACTION" if self.backend == "duckdb" else "BEGIN IMMEDIATE")
+        self._guarded(lambda: self.con.execute("BEGIN TRANSACTION" if self.backend == "duckdb" else "BEGIN IMMEDIATE"))
         try:
-            out = work()
+            out = self._guarded(work)
         except BaseException:
-            self.con.execute("ROLLBACK")
+            try:
+                self.con.execute("ROLLBACK")
+            except _database_errors():
+                pass  # the failed statement already ended the transaction
             raise
-        self.con.execute("COMMIT")
+        self._guarded(lambda: self.con.execute("COMMIT"))
         return out
 
     def insert(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, replace: bool = False) -> None:

@@ -23,7 +23,7 @@ from typing import IO
 from ..errors import InputError
 from ..schema import Record
 from ..text import FIELDS, PAPER_FORMAT, Sample, TextFormat
-from .atomic import atomic_write
+from .atomic import atomic_write, check_output
 from ._common import guarded, has_text, open_binary, text_lines
 
 ALIASES = {
@@ -155,8 +155,7 @@ def write_samples(
             f"{path}: unknown output format {path.suffix or '(no suffix)'!r}; "
             "use .csv, .tsv or .jsonl"
         )
-    if not path.parent.is_dir():
-        raise InputError(f"{path}: folder {path.parent} does not exist")
+    check_output(path)
     n = 0
     with atomic_write(path) as out:
         if kind == "jsonl":
@@ -211,8 +210,7 @@ def write_records(
         raise InputError(f"unknown output format {fmt!r}; use one of {', '.join(RECORD_FORMATS)}")
     if path is None:
         return _write_records(records, sys.stdout, fmt)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = check_output(path, make_parent=True)
     with atomic_write(path) as out:
         return _write_records(records, out, fmt)
 

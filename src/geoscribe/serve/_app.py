@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from .. import __version__
 from ..errors import GeoscribeError
 from ..schema import SCHEMAS
+from ._docs import mount_docs
 from ._limits import BodyLimit, Limits
 from ._routes import ROUTERS, STATIC_DIR
 from ._service import Service, StoreLike, open_store
@@ -31,11 +32,18 @@ def _one_line(errors: list[dict]) -> str:
 
 
 async def _user_error(request: Request, exc: GeoscribeError) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=422)
+    return JSONResponse({"detail": request.app.state.service.public(str(exc))}, status_code=422)
 
 
 async def _bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-    return JSONResponse({"detail": _one_line(exc.errors())}, status_code=422)
+    """422 for a request of the wrong shape; 400 for a body that is not JSON at all."""
+    errors = exc.errors()
+    if any(err.get("type") == "json_invalid" for err in errors):
+        where = next(err for err in errors if err.get("type") == "json_invalid")
+        position = (where.get("ctx") or {}).get("error", "")
+        return JSONResponse({"detail": f"the body is not valid JSON{f' ({position})' if position else ''}"},
+                            status_code=400)
+    return JSONResponse({"detail": _one_line(errors)}, status_code=422)
 
 
 def create_app(
@@ -74,15 +82,16 @@ def create_app(
         if owns_store and hasattr(store, "close"):
             store.close()
 
-    app = FastAPI(title="geoscribe", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="geoscribe", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Translate GEO sample text into structured metadata and search an ingest database.")
     app.state.service = service
-    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes, timeout_s=limits.body_timeout_s)
     app.add_exception_handler(GeoscribeError, _user_error)
     app.add_exception_handler(RequestValidationError, _bad_request)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    mount_docs(app)
     return app
 
 

@@ -1,7 +1,9 @@
-"""Request limits: a cap on body bytes enforced before the body is parsed."""
+"""Request limits: a cap on body bytes and on the time to send the body, enforced before
+the body is parsed; the size of the translation queue."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import asdict, dataclass
 
@@ -14,13 +16,15 @@ class Limits:
     max_batch: int = 64  # texts per POST /translate (422 beyond)
     max_text_chars: int = 20_000  # characters per text (422 beyond); the model cuts there anyway
     max_page: int = 200  # rows per GET /samples page, values per facet
+    translate_queue: int = 4  # POST /translate requests running or waiting at once (503 beyond)
+    body_timeout_s: int = 30  # seconds to send a request body (408 beyond)
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
 
 
-class _TooLarge(Exception):
-    pass
+class _BodyRefused(Exception):
+    """The body broke a limit (size or time); the middleware answers, not the app."""
 
 
 async def _send_json(send, status: int, detail: str) -> None:
@@ -31,10 +35,12 @@ async def _send_json(send, status: int, detail: str) -> None:
 
 
 class BodyLimit:
-    """ASGI middleware: 413 when a body is (or turns out to be, while streaming) over ``max_bytes``."""
+    """ASGI middleware: 413 when a body is (or turns out to be, while streaming) over
+    ``max_bytes``; 408 when the whole body has not arrived ``timeout_s`` seconds after
+    the request head (a client trickling bytes holds no worker for long)."""
 
-    def __init__(self, app, max_bytes: int) -> None:
-        self.app, self.max_bytes = app, max_bytes
+    def __init__(self, app, max_bytes: int, timeout_s: float = 30.0) -> None:
+        self.app, self.max_bytes, self.timeout_s = app, max_bytes, timeout_s
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
@@ -50,31 +56,41 @@ class BodyLimit:
             if too_big:
                 return await _send_json(send, 413, message)
         received = 0
-        exceeded = started = False
+        failure: tuple[int, str] | None = None  # (status, detail) once the body broke a limit
+        started = body_done = False
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout_s
 
         async def limited_receive():
-            nonlocal received, exceeded
-            msg = await receive()
+            nonlocal received, failure, body_done
+            if body_done:  # after the body: the app waits for a disconnect, no deadline
+                return await receive()
+            try:
+                msg = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.001))
+            except asyncio.TimeoutError:
+                failure = (408, f"request body not received within {self.timeout_s:g} s; send it at once")
+                raise _BodyRefused from None
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
+                body_done = not msg.get("more_body", False)
                 if received > self.max_bytes:
-                    exceeded = True
-                    raise _TooLarge
+                    failure = (413, message)
+                    raise _BodyRefused
             return msg
 
         async def guarded_send(msg):
-            # the app may turn the receive error into its own 400: answer 413 instead
+            # the app may turn the receive error into its own 400: answer ours instead
             nonlocal started
-            if exceeded:
+            if failure is not None:
                 if not started:
                     started = True
-                    await _send_json(send, 413, message)
+                    await _send_json(send, *failure)
                 return
             started = started or msg["type"] == "http.response.start"
             await send(msg)
 
         try:
             await self.app(scope, limited_receive, guarded_send)
-        except _TooLarge:
+        except _BodyRefused:
             if not started:
-                await _send_json(send, 413, message)
+                await _send_json(send, *failure)

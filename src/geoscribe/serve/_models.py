@@ -62,7 +62,8 @@ class SampleRow(BaseModel):
     title: str | None = None
     series: str | None = None
     platform: str | None = None
-    source_file: str | None = None
+    source_file: str | None = Field(None, description="Name of the file the sample was read from "
+                                                      "(no folders: the server's paths are not shown).")
     input: str | None = None
     url: str | None = Field(None, description="The sample's GEO page.")
     values: dict[str, str] = Field(default_factory=dict)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from importlib.resources import files
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 
 from .. import __version__
@@ -25,6 +26,7 @@ from ._models import (ErrorBody, FacetsResponse, FacetValue, Health, InfoRespons
 from ._service import Service
 
 GEO_URL = "https://www.ncbi.nlm.nih.gov/geo/query/acc.cgi?acc={}"
+RETRY_AFTER_S = 2  # seconds a client is told to wait when the translation queue is full
 STATIC_DIR = Path(str(files("geoscribe") / "static"))
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
@@ -33,6 +35,8 @@ _PAGE_HEADERS = {
 _ERRORS = {422: {"model": ErrorBody, "description": "Bad input (the message says what to change)"}}
 _POST_ERRORS = {**_ERRORS, 400: {"model": ErrorBody, "description": "The body is not valid JSON"},
                 413: {"model": ErrorBody, "description": "The body is over the size limit"}}
+_TRANSLATE_ERRORS = {**_POST_ERRORS, 503: {"model": ErrorBody, "description": "The translation queue is full; "
+                                                                             "retry after `Retry-After` seconds"}}
 _DB_ERRORS = {**_ERRORS, 503: {"model": ErrorBody, "description": "The server has no database"}}
 _FILTER_HELP = "'Attribute:value', case-insensitive exact match; repeatable ('Attribute=value' is deprecated)."
 
@@ -78,11 +82,16 @@ def _terms(terms: Mapping[str, Any] | None) -> dict[str, dict]:
     return out
 
 
+def _file_name(source_file: str | None) -> str | None:
+    """The stored source path without its folders: the server's layout is not the client's business."""
+    return PurePath(source_file).name if source_file else source_file
+
+
 def _row(row: Mapping[str, Any]) -> SampleRow:
     gsm = row.get("gsm") or None
     return SampleRow(
         gsm=gsm, title=row.get("title"), series=row.get("series"), platform=row.get("platform"),
-        source_file=row.get("source_file"), input=row.get("input"),
+        source_file=_file_name(row.get("source_file")), input=row.get("input"),
         url=GEO_URL.format(gsm) if gsm and str(gsm).upper().startswith("GSM") else None,
         values={k: str(v) for k, v in (row.get("values") or {}).items() if v is not None},
         confidence=dict(row.get("confidence") or {}), terms=_terms(row.get("terms")),
@@ -112,9 +121,13 @@ async def info(service: ServiceDep) -> InfoResponse:
 translate_router = APIRouter(tags=["translate"])
 
 
-@translate_router.post("/translate", response_model=TranslateResponse, responses=_POST_ERRORS)
-def translate(body: TranslateRequest, service: ServiceDep) -> TranslateResponse:
-    """Translate one text or a batch into records with a confidence per attribute."""
+@translate_router.post("/translate", response_model=TranslateResponse, responses=_TRANSLATE_ERRORS)
+async def translate(body: TranslateRequest, service: ServiceDep) -> TranslateResponse:
+    """Translate one text or a batch into records with a confidence per attribute.
+
+    At most ``translate_queue`` requests (see ``/info``) run or wait at once; one more is
+    answered 503 with ``Retry-After``, so that search stays fast under translation load.
+    """
     limits = service.limits
     schema = _schema(body.schema_)
     texts = body.batch()
@@ -127,8 +140,14 @@ def translate(body: TranslateRequest, service: ServiceDep) -> TranslateResponse:
     if longest > limits.max_text_chars:
         raise HTTPException(422, f"a text has {longest} characters, over the limit of {limits.max_text_chars}; "
                                  "shorten it")
+    if not service.translate_slots.acquire(blocking=False):
+        raise HTTPException(503, f"the translation queue is full ({limits.translate_queue} requests); "
+                                 f"retry in {RETRY_AFTER_S} s", headers={"Retry-After": str(RETRY_AFTER_S)})
     start = time.perf_counter()
-    records = service.translate(texts, schema, ontology=body.ontology)
+    try:
+        records = await run_in_threadpool(service.translate, texts, schema, ontology=body.ontology)
+    finally:
+        service.translate_slots.release()
     out = [TranslatedRecord(input=t, output=r.render(), values=r.values, confidence=r.confidence,
                             terms=_terms(r.terms)) for t, r in zip(texts, records)]
     return TranslateResponse(schema=schema, model=service.model_names[schema], records=out,

@@ -6,6 +6,7 @@ connection nor a torch model is meant to be driven by several threads at once.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from ..errors import InputError
 from ..schema import get_schema
 from ._limits import Limits
 
+log = logging.getLogger("geoscribe.serve")
+
 
 class StoreLike(Protocol):
     """The read API of :class:`geoscribe.io.store.Store` that the service uses."""
@@ -29,13 +32,14 @@ class StoreLike(Protocol):
 
 
 def open_store(path: str | Path) -> StoreLike:
-    """Open an ingest database read-only; a missing file is an :class:`InputError`."""
+    """Open an ingest database read-only and read it through once, so that a damaged
+    file stops the server at start; a missing file is an :class:`InputError`."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"Database {path} not found; build one with 'geoscribe ingest' or fix --db.")
     from ..io.store import Store
 
-    return Store(path, read_only=True)
+    return Store(path, read_only=True, verify=True)
 
 
 def _model_name(model: Any, source: Any) -> str:
@@ -58,6 +62,9 @@ class Service:
             self.models[name] = get_model(name, source)
             self.model_names[name] = _model_name(self.models[name], source)
         self._locks = {name: threading.Lock() for name in self.models}
+        # translations running or waiting (each holds a worker thread): a bounded queue, so
+        # that a burst of POST /translate cannot take every thread from /samples and /facets
+        self.translate_slots = threading.BoundedSemaphore(limits.translate_queue)
         self._store_lock = threading.Lock()
         self._mapper_lock = threading.Lock()
         self.started = time.monotonic()
@@ -78,11 +85,26 @@ class Service:
                 records = normalise_records(records, mapper=self.mapper, contexts=texts)
         return records
 
+    def public(self, message: str) -> str:
+        """``message`` without the server's folders: the database path becomes its file name."""
+        path = getattr(self.store, "path", None)
+        if isinstance(path, Path) and str(path.parent) not in ("", "."):
+            for full in (str(path.resolve()), str(path)):
+                message = message.replace(full, path.name)
+        return message
+
     def query(self, method: str, schema: str, **kwargs: Any):
         if self.store is None:
             raise HTTPException(503, "this server has no database; start it with --db FILE.duckdb")
+        from ..io.store import DatabaseUnusableError
+
         with self._store_lock:
-            return getattr(self.store, method)(schema, **kwargs)
+            try:
+                return getattr(self.store, method)(schema, **kwargs)
+            except DatabaseUnusableError as exc:
+                log.error("%s", exc)  # the full message, with the server's path, stays in the log
+                raise HTTPException(503, "the database cannot be read (damaged or locked); "
+                                         "the server log has the details") from None
 
 
 __all__ = ["Service", "StoreLike", "open_store"]
