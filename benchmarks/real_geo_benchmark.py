@@ -30,6 +30,7 @@ from geoscribe.evaluate.realgeo import (
     broken_attributes,
     classify,
     plot_reliability,
+    gold_part,
     read_gold,
     reliability,
     score_gold,
@@ -238,7 +239,7 @@ def score_pairs_file(path: str | Path, schema: str, model_dir: str | Path | None
             "per_attribute": {a: s.accuracy for a, s in report.per_attribute.items()}}
 
 
-def gold_section(path: Path, models, out: Path) -> dict:
+def gold_section(path: Path, models, out: Path, errors_out: Path | None = None) -> dict:
     gold = read_gold(path)
     result = {"path": str(path), "n": len(gold)}
     for schema in SCHEMAS:
@@ -256,8 +257,23 @@ def gold_section(path: Path, models, out: Path) -> dict:
                     ok.append(classify(rec[attr], label) == "correct")
         curve = reliability(conf, ok)
         png = plot_reliability(curve, out / f"reliability_gold_{schema}.png", f"{schema}: real-GEO gold")
+        parts = {}
+        for part in ("design", "test"):
+            keep = [i for i, g in enumerate(labelled) if gold_part(g.gsm) == part]
+            part_scores = score_gold([labels[i] for i in keep], [preds[i] for i in keep], schema)
+            parts[part] = {k: part_scores[k] for k in ("n_samples", "user_facing", "hallucinated")}
+        if errors_out is not None:  # the design half only: the test half is never read error by error
+            with open(errors_out / f"gold_design_errors_{schema}.tsv", "w") as fh:
+                for g, lab, rec in zip(labelled, labels, preds):
+                    if gold_part(g.gsm) != "design":
+                        continue
+                    for attr, label in lab.items():
+                        verdict = classify(rec[attr], label)
+                        if verdict != "correct":
+                            fh.write("\t".join([g.gsm, attr, verdict, "|".join(label.values) + f" ({label.status})", rec[attr],
+                                                 rec.source.get(attr, ""), format_sample(g.sample)[:300]]) + "\n")
         result[schema] = {**scores, "calibration": {**curve, "plot": png.name},
-                          "sources": source_counts(preds)}
+                          "sources": source_counts(preds), "parts": parts}
     return result
 
 
@@ -322,6 +338,11 @@ def to_markdown(report: dict) -> str:
             for a, t in r["per_attribute"].items():
                 lines.append(f"| {a} | {t['n']} | {t['correct']} | {t['wrong']} | {t['hallucinated']} | "
                              f"{t['abstained']} | {_pct(t['correct_rate'])} |")
+            if r.get("parts"):
+                lines += ["", "| half (fixed by GSM hash) | samples | user-facing correct | hallucinated |",
+                          "| --- | ---: | ---: | ---: |"]
+                lines += [f"| {part} | {p['n_samples']} | {_pct(p['user_facing'])} | {_pct(p['hallucinated'])} |"
+                          for part, p in r["parts"].items()]
     return "\n".join(lines) + "\n"
 
 
@@ -334,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="silver draw seed (default 0)")
     ap.add_argument("--gold", default=str(DEFAULT_GOLD), help="gold JSONL (skipped when absent)")
     ap.add_argument("--no-gold", action="store_true", help="skip the gold set even when present")
+    ap.add_argument("--design-errors", action="store_true",
+                    help="write the gold design half's errors to OUT/gold_design_errors_SCHEMA.tsv (never the test half)")
     ap.add_argument("--test-pairs", action="append", default=[], metavar="SCHEMA=PATH",
                     help="a locked test split of the paper's pairs (repeatable)")
     ap.add_argument("--data-dir", help="shared data folder (default ../shared/data or $GEOSCRIBE_DATA)")
@@ -379,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         elif not gold.is_file():
             report["gold"] = {"skipped": f"no gold set at {gold}; skipped."}
         else:
-            report["gold"] = gold_section(gold, models, out)
+            report["gold"] = gold_section(gold, models, out, out if args.design_errors else None)
         report["config"] = {"n": args.n, "seed": args.seed, "models": args.model_dir or "bundled defaults",
                             "kind": args.kind, "seconds": time.perf_counter() - start}
     except GeoscribeError as exc:

@@ -237,3 +237,11 @@ def test_silver_draw_is_seeded_and_stable_under_new_exclusions(tmp_path):
     assert first != bench.draw_silver(db, 20, 1, set())
     later = bench.draw_silver(db, 20, 0, {first[3], "GSM-not-there"})
     assert first[3] not in later and set(first) - {first[3]} <= set(later)
+
+
+def test_gold_halves_are_fixed_by_gsm_and_both_used():
+    from geoscribe.evaluate.realgeo import gold_part
+
+    parts = [gold_part(f"GSM{i}") for i in range(400)]
+    assert parts == [gold_part(f"GSM{i}") for i in range(400)]  # a function of the id alone
+    assert 150 < parts.count("design") < 250 and set(parts) == {"design", "test"}

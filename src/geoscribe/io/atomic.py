@@ -99,13 +99,14 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"cannot write {path}: it is a folder; give a file name")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as exc:
-        raise write_failure(path, exc) from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    tmp: Path | None = None
+    try:  # the temporary file is created inside the try, so a signal right after it still cleans up
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        except OSError as exc:
+            raise write_failure(path, exc) from None
+        tmp = Path(tmp_name)
+        os.close(fd)
         try:
             yield tmp
         except OSError as exc:
@@ -118,7 +119,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         except OSError as exc:
             raise write_failure(path, exc) from None
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 @contextmanager
