@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import warnings
 from pathlib import Path
 
 import typer
@@ -9,7 +11,29 @@ import typer
 from ..io.records import read_text_pairs
 from .common import user_errors
 
+
+def show_warnings(func):
+    """Print the library's TextomicsWarnings as ``Warning: ...`` lines on stderr (no file/line noise)."""
+    from ..textomics._util import TextomicsWarning
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", TextomicsWarning)
+            try:
+                return func(*args, **kwargs)
+            finally:
+                for w in caught:
+                    if issubclass(w.category, TextomicsWarning):
+                        typer.echo(f"Warning: {w.message}", err=True)
+                    else:
+                        warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+    return wrapper
+
+
 @user_errors
+@show_warnings
 def build(
     geo_dir: Path = typer.Argument(..., help="Folder of GSE*_series_matrix.txt[.gz] / GSE*_family.soft[.gz] files."),
     out: Path = typer.Option(..., "--out", "-o", help="Output folder for <platform>.npz/.json."),
@@ -42,6 +66,7 @@ def _load(dataset: Path):
 
 
 @user_errors
+@show_warnings
 def vec2text(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
     model: str = typer.Option("knn", help="knn | mlp | nn"),
@@ -62,6 +87,7 @@ def vec2text(
 
 
 @user_errors
+@show_warnings
 def text2vec(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
     encoder: str = typer.Option(None, help="Local encoder directory (default all-MiniLM-L6-v2)."),
@@ -78,6 +104,7 @@ def text2vec(
 
 
 @user_errors
+@show_warnings
 def feasibility_cmd(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
     encoder: str = typer.Option(None, help="Local encoder directory (default all-MiniLM-L6-v2)."),
@@ -91,6 +118,7 @@ def feasibility_cmd(
 
 
 @user_errors
+@show_warnings
 def paper_eval(
     pairs: Path = typer.Argument(..., help="CSV/TSV with columns summary,text (e.g. paper abstracts)."),
     encoder: list[str] = typer.Option(None, help="Encoder directories to compare (repeatable)."),
@@ -106,6 +134,7 @@ def paper_eval(
 
 
 @user_errors
+@show_warnings
 def masked(
     pairs: Path = typer.Argument(..., help="CSV/TSV with columns summary,text."),
     vocabulary: Path = typer.Option(..., help="Keyword list, one per line."),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,9 +105,13 @@ def read_series_matrix(path: str | Path) -> SeriesTable:
     return SeriesTable(gse, platform, _join_summary(summary), features, samples, values, str(path), title)
 
 
+_KEYWORDS = re.compile(r"^\s*key\s*words?\s*[:=]", re.IGNORECASE)
+
+
 def _join_summary(parts: list[str]) -> str:
-    # SOFT/series matrix split the summary over lines; 'Keywords = x' lines are not prose
-    return " ".join(p.strip() for p in parts if p.strip() and not p.startswith("Keywords")).strip()
+    """SOFT and series matrix files split the summary over lines; ``Keywords = x`` lines
+    (``!Series_summary = Keywords = kidney`` in SOFT, GSE781) are not prose and name the answer."""
+    return " ".join(p.strip() for p in parts if p.strip() and not _KEYWORDS.match(p)).strip()
 
 
 @dataclass

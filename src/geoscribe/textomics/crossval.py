@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ._util import kfold
+from ._util import MIN_SERIES_FOR_STATS, grouped_kfold, sample_groups, warn
 from .dataset import TextomicsDataset
 
 TASKS = ("vec2text", "text2vec")
@@ -34,12 +34,27 @@ def vec2text_model(name: str, *, epochs: int = 12) -> Any:
     raise InputError(f"unknown model {name!r}; choose one of {', '.join(VEC2TEXT_MODELS)}.")
 
 
+def dataset_folds(ds: TextomicsDataset, folds: int, *, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Shuffled (train, test) folds in which series sharing samples (a SuperSeries and its
+    SubSeries) stay together; a dataset without sample lists gets plain shuffled k-fold."""
+    groups = sample_groups(ds.samples) if len(ds.samples) == len(ds) else np.arange(len(ds))
+    n_groups = len(np.unique(groups))
+    if folds < 2 or n_groups < folds:
+        what = f"{len(ds)} series" + (f" in {n_groups} groups of series sharing samples" if n_groups < len(ds) else "")
+        raise InputError(f"{ds.platform}: {what}; {folds}-fold cross-validation needs at least "
+                         f"{max(folds, 2)} (and folds >= 2). Build more series for this platform or lower --folds.")
+    if len(ds) < MIN_SERIES_FOR_STATS:
+        warn(f"{ds.platform}: only {len(ds)} series; cross-validated scores on fewer than "
+             f"{MIN_SERIES_FOR_STATS} series are noise more than signal.")
+    return grouped_kfold(groups, n_splits=folds, seed=seed)
+
+
 def _vec2text(ds: TextomicsDataset, *, model: str, folds: int, epochs: int) -> dict[str, float]:
     from .metrics import text_scores
 
     s = np.array(ds.summaries, dtype=object)
     runs = []
-    for tr, te in kfold(len(ds), n_splits=folds):
+    for tr, te in dataset_folds(ds, folds):
         m = vec2text_model(model, epochs=epochs).fit(ds.vectors[tr], list(s[tr]))
         runs.append(text_scores(m.generate(ds.vectors[te]), list(s[te])))
     return {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
@@ -49,10 +64,11 @@ def _text2vec(ds: TextomicsDataset, *, folds: int, encoder: str | None, pooling:
     from .metrics import rmse
     from .text2vec import MeanVectorBaseline, Text2Vec
 
+    splits = dataset_folds(ds, folds)  # fails on too few series before the encoder loads
     make = partial(Text2Vec, encoder=encoder, pooling=pooling, shrink=shrink)
     emb = make().embed(ds.summaries)
     base, model = [], []
-    for tr, te in kfold(len(ds), n_splits=folds):
+    for tr, te in splits:
         base.append(rmse(MeanVectorBaseline().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
         model.append(rmse(make().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
     b, m = float(np.mean(base)), float(np.mean(model))
@@ -78,4 +94,4 @@ def cross_validate(dataset: TextomicsDataset | str | Path, task: str, *, folds: 
     return _text2vec(ds, folds=folds, encoder=encoder, pooling=pooling, shrink=shrink)
 
 
-__all__ = ["TASKS", "VEC2TEXT_MODELS", "cross_validate", "vec2text_model"]
+__all__ = ["TASKS", "VEC2TEXT_MODELS", "cross_validate", "dataset_folds", "vec2text_model"]

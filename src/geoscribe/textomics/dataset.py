@@ -30,11 +30,17 @@ from ._tables import SeriesTable, iter_series_tables
 STATS = ("min", "q1", "median", "q3", "max")
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
 _WORD = re.compile(r"\w+|[^\w\s]")
+_GEO_ID = re.compile(r"G(SE|DS)\d+")
 
 
 @dataclass
 class TextomicsDataset:
-    """Summary-vector pairs of one platform; ``vectors[i]`` belongs to ``ids[i]``."""
+    """Summary-vector pairs of one platform; ``vectors[i]`` belongs to ``ids[i]``.
+
+    ``titles`` and ``samples`` (each series' GSM ids, used to keep series that share
+    samples in one fold) are empty when unknown, e.g. for the published release;
+    ``embeddings`` holds the release's precomputed text embeddings (its Text2Vec input).
+    """
 
     platform: str
     ids: list[str]
@@ -42,24 +48,41 @@ class TextomicsDataset:
     vectors: np.ndarray  # (n_series, n_features * 5), feature-major: f0 min..max, f1 min..max, ...
     features: list[str] = field(default_factory=list)
     info: dict = field(default_factory=dict)
+    titles: list[str] = field(default_factory=list)
+    samples: list[list[str]] = field(default_factory=list)
+    embeddings: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def subset(self, index: Sequence[int] | np.ndarray) -> TextomicsDataset:
         index = np.asarray(index, dtype=int)
+        pick = lambda xs: [xs[i] for i in index] if xs else []  # noqa: E731
         return TextomicsDataset(
-            self.platform, [self.ids[i] for i in index], [self.summaries[i] for i in index],
-            self.vectors[index], self.features, dict(self.info),
+            self.platform, pick(self.ids), pick(self.summaries), self.vectors[index], self.features,
+            dict(self.info), pick(self.titles), pick(self.samples),
+            None if self.embeddings is None else self.embeddings[index],
         )
+
+    def texts(self, field: str = "summary") -> list[str]:
+        """The text of each series: ``summary``, or ``title+summary`` (the paper's Text2Vec input)."""
+        if field == "summary":
+            return list(self.summaries)
+        if field == "title+summary":
+            titles = self.titles or [""] * len(self)
+            return [f"{t}. {s}" if t else s for t, s in zip(titles, self.summaries)]
+        raise InputError(f"unknown text field {field!r}; choose summary or title+summary.")
 
     def save(self, folder: str | Path) -> Path:
         """Write ``<platform>.npz`` and ``<platform>.json`` into ``folder``."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(folder / f"{self.platform}.npz", vectors=self.vectors.astype(np.float32))
-        meta = {"platform": self.platform, "ids": self.ids, "summaries": self.summaries,
-                "features": self.features, "stats": list(STATS), "info": self.info}
+        arrays = {"vectors": self.vectors.astype(np.float32)}
+        if self.embeddings is not None:
+            arrays["embeddings"] = self.embeddings.astype(np.float32)
+        np.savez_compressed(folder / f"{self.platform}.npz", **arrays)
+        meta = {"platform": self.platform, "ids": self.ids, "summaries": self.summaries, "titles": self.titles,
+                "samples": self.samples, "features": self.features, "stats": list(STATS), "info": self.info}
         (folder / f"{self.platform}.json").write_text(json.dumps(meta))
         return folder / f"{self.platform}.json"
 
@@ -73,13 +96,15 @@ class TextomicsDataset:
             meta = json.loads(path.read_text())
             with np.load(path.with_suffix(".npz"), allow_pickle=False) as z:
                 vectors = z["vectors"]
+                embeddings = z["embeddings"] if "embeddings" in z.files else None
         except FileNotFoundError as exc:
             raise InputError(f"{exc.filename}: missing; build the dataset with 'geoscribe textomics build'.") from None
         except (ValueError, KeyError, json.JSONDecodeError) as exc:
             raise InputError(f"{path}: not a Textomics dataset ({exc}); rebuild it.") from None
         if len(meta["ids"]) != len(vectors):
             raise InputError(f"{path}: {len(meta['ids'])} ids but {len(vectors)} vectors; rebuild it.")
-        return cls(meta["platform"], meta["ids"], meta["summaries"], vectors, meta.get("features", []), meta.get("info", {}))
+        return cls(meta["platform"], meta["ids"], meta["summaries"], vectors, meta.get("features", []),
+                   meta.get("info", {}), meta.get("titles", []), meta.get("samples", []), embeddings)
 
 
 def load_datasets(folder: str | Path) -> dict[str, TextomicsDataset]:
@@ -182,7 +207,7 @@ class _PlatformStats:
         self.sums: list[float] = []
         self.counts: list[float] = []
         self.cells = 0  # total sample slots seen (series x samples)
-        self.series: list[tuple[str, str, str]] = []  # (gse, summary, source)
+        self.series: list[tuple[str, str, str, str, list[str]]] = []  # (gse, summary, source, title, samples)
 
     def add(self, t: SeriesTable) -> None:
         n = t.values.shape[1]
@@ -201,7 +226,7 @@ class _PlatformStats:
         for i in np.nonzero(~got[: len(self.index)])[0]:
             self.missing[i] += n  # feature absent from this series
         self.cells += n
-        self.series.append((t.gse, t.summary, t.source))
+        self.series.append((t.gse, t.summary, t.source, t.title, list(t.samples)))
 
     def select(self, n_features: int) -> tuple[list[str], np.ndarray, np.ndarray]:
         names = list(self.index)
@@ -246,23 +271,29 @@ def build_dataset(
         vecs[t.platform][t.gse] = five_number_vector(impute(values, mean))
     out = {}
     for p, s in stats.items():
-        ids = [g for g, _, _ in s.series]
-        summaries = [clean_summary(txt, max_words=max_words) for _, txt, _ in s.series]
+        ids = [r[0] for r in s.series]
+        summaries = [clean_summary(r[1], max_words=max_words) for r in s.series]
         keep = bleu_filter(summaries, thresholds=bleu_thresholds) if len(ids) > 2 else np.arange(len(ids))
         feats, _, rate = chosen[p]
         info = {"n_series_before_filter": len(ids), "bleu_thresholds": list(bleu_thresholds),
                 "mean_missing_rate": float(rate.mean()) if len(rate) else 0.0,
-                "sources": [src for _, _, src in s.series]}
+                "sources": [r[2] for r in s.series]}
         out[p] = TextomicsDataset(
             p, [ids[i] for i in keep], [summaries[i] for i in keep],
             np.stack([vecs[p][ids[i]] for i in keep]) if len(keep) else np.zeros((0, 5 * len(feats)), np.float32),
-            feats, info,
+            feats, info, [s.series[i][3] for i in keep], [s.series[i][4] for i in keep],
         )
     return out
 
 
 def load_release(path: str | Path, *, platform: str | None = None, trust_pickle: bool = False) -> TextomicsDataset:
-    """Convert one published Textomics ``<platform>.npy`` (object array of (vector, summary) pairs).
+    """Convert one published Textomics ``<platform>.npy`` (an object array of records).
+
+    The layout is the one the authors' ``main.py`` (github amos814/Textomics) reads:
+    Vec2Text pairs are ``(record[0], record[2])`` (the five-number vector and the
+    summary) and Text2Vec pairs ``(record[0], record[3])`` (the vector and a
+    precomputed text embedding, 768-d). Their code never reads ``record[1]``; it is
+    used here as the series id only when it is a GEO accession.
 
     Object arrays are pickles, and unpickling runs code from the file, so this
     refuses them unless ``trust_pickle=True`` (only for a file from a source you trust).
@@ -277,17 +308,32 @@ def load_release(path: str | Path, *, platform: str | None = None, trust_pickle:
             raise InputError(f"{path}: holds pickled Python objects, which can run code when loaded; "
                              "pass --trust-pickle only if you trust where it came from.") from None
         raise InputError(f"{path}: not a NumPy .npy file ({exc}).") from None
-    summaries, vectors = [], []
-    for k, item in enumerate(arr):
-        a, b = item[0], item[1]
-        text, vec = (a, b) if isinstance(a, str) else (b, a)
-        if not isinstance(text, str):
-            raise InputError(f"{path}: row {k} has no summary string; expected (vector, summary) pairs.")
-        summaries.append(text)
-        vectors.append(np.asarray([float(x) for x in vec], dtype=np.float32))
-    if len({len(v) for v in vectors}) > 1:
-        raise InputError(f"{path}: vectors of different lengths; expected one platform per file.")
     name = platform or path.stem
-    return TextomicsDataset(name, [f"{name}:{i}" for i in range(len(vectors))], summaries,
+    ids, summaries, vectors, embeddings = [], [], [], []
+    for k, item in enumerate(arr):
+        try:
+            n_fields = len(item)
+        except TypeError:
+            n_fields = 0
+        if n_fields < 3 or not isinstance(item[2], str):
+            raise InputError(f"{path}: record {k} is not (vector, id, summary[, text embedding]); the authors' "
+                             "main.py reads the vector from field 0, the summary from field 2 and the "
+                             "embedding from field 3.")
+        try:
+            vectors.append(np.asarray([float(x) for x in item[0]], dtype=np.float32))
+            if n_fields > 3:
+                embeddings.append(np.asarray([float(x) for x in item[3]], dtype=np.float32))
+        except (TypeError, ValueError):
+            raise InputError(f"{path}: record {k}: field 0 (vector) or 3 (embedding) is not numeric.") from None
+        summaries.append(item[2])
+        tag = str(item[1]).strip() if isinstance(item[1], str) else ""
+        ids.append(tag if _GEO_ID.fullmatch(tag) else f"{name}:{k}")
+    for what, rows in (("vectors", vectors), ("embeddings", embeddings)):
+        if len({len(v) for v in rows}) > 1:
+            raise InputError(f"{path}: {what} of different lengths; expected one platform per file.")
+    if embeddings and len(embeddings) != len(vectors):
+        raise InputError(f"{path}: only some records have a text embedding (field 3).")
+    return TextomicsDataset(name, ids, summaries,
                             np.stack(vectors) if vectors else np.zeros((0, 0), np.float32),
-                            info={"source": str(path), "format": "textomics-release"})
+                            info={"source": str(path), "format": "textomics-release"},
+                            embeddings=np.stack(embeddings) if embeddings else None)

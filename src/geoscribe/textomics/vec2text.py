@@ -343,6 +343,9 @@ class KNNVec2Text(_NeuralVec2Text):
         return self.tokenizer_.decode([t for t in self.train_ids_[i] if t not in (PAD, EOS)])
 
     def fit(self, vectors, summaries: Sequence[str], *, progress: bool = False):
+        if len(summaries) < 2:
+            raise InputError(f"kNN-Vec2Text needs at least 2 training series (each learns from its "
+                             f"nearest other series), got {len(summaries)}.")
         super().fit(vectors, summaries, progress=progress)
         self.train_summaries_ = [str(t) for t in summaries]
         return self
