@@ -35,17 +35,26 @@ def show_warnings(func):
 @user_errors
 @show_warnings
 def build(
-    geo_dir: Path = typer.Argument(..., help="Folder of GSE*_series_matrix.txt[.gz] / GSE*_family.soft[.gz] files."),
-    out: Path = typer.Option(..., "--out", "-o", help="Output folder for <platform>.npz/.json."),
+    geo_dir: Path = typer.Argument(..., help="Folder of GEO files: GSE*_series_matrix.txt[.gz], GSE*[_family].soft[.gz], "
+                                             "GDS*.soft[.gz] (searched recursively)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output folder for <platform>.npz/.json and build_report.json."),
     n_features: int = typer.Option(20_000, help="Features kept per platform (lowest missing rate)."),
     max_words: int = typer.Option(64, help="Summary truncation, in words."),
+    log2: str = typer.Option("auto", help="auto (log2 a series whose values look raw: median > 20 or max > 100) | on | off."),
+    normalise: str = typer.Option("none", help="Per-series normalisation after imputation: none | quantile | rank."),
+    max_missing: float = typer.Option(1.0, help="Drop features missing in more than this fraction of a platform's "
+                                                "samples, and series missing more than this fraction of the kept values."),
+    min_series: int = typer.Option(1, help="Drop platforms with fewer series than this."),
     release: bool = typer.Option(False, help="GEO_DIR holds published Textomics <platform>.npy files instead."),
     trust_pickle: bool = typer.Option(False, help="Allow pickled .npy release files (they can run code)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars and no per-file report on stderr."),
 ) -> None:
-    """Build per-platform (five-number vector, summary) datasets."""
+    """Build per-platform (five-number vector, summary) datasets; report every file, series and platform."""
+    import json
+
     from ..errors import InputError
-    from ..textomics.dataset import build_dataset, load_release
+    from ..io import atomic_write
+    from ..textomics.dataset import BuildReport, build_dataset, load_release
 
     if release:
         files = sorted(Path(geo_dir).glob("*.npy"))
@@ -53,7 +62,18 @@ def build(
             raise InputError(f"{geo_dir}: no .npy release files.")
         datasets = {d.platform: d for d in (load_release(f, trust_pickle=trust_pickle) for f in files)}
     else:
-        datasets = build_dataset(geo_dir, n_features=n_features, max_words=max_words, progress=not quiet)
+        report = BuildReport()
+        try:
+            datasets = build_dataset(geo_dir, n_features=n_features, max_words=max_words, log2=log2,
+                                     normalise=normalise, max_missing=max_missing, min_series=min_series,
+                                     report=report, progress=not quiet)
+        finally:
+            if not quiet:
+                for line in report.lines():
+                    typer.echo(line, err=True)
+        Path(out).mkdir(parents=True, exist_ok=True)
+        with atomic_write(Path(out) / "build_report.json") as fh:
+            json.dump(report.to_json(), fh, indent=1)
     for p, d in sorted(datasets.items()):
         d.save(out)
         typer.echo(f"{p}\t{len(d)} series\t{d.vectors.shape[1]} dims")
