@@ -10,23 +10,7 @@ from geoscribe.errors import InputError
 from geoscribe.textomics._util import TextomicsWarning
 from geoscribe.textomics.dataset import BuildReport, apply_log2, build_dataset, looks_raw, normalise_series
 
-SUMMARY = "Expression profiling of skeletal muscle biopsies from diabetic subjects before and after exercise training."
-
-
-def write_matrix(folder, gse, values, *, platform="GPL570", summary=SUMMARY, title=None, samples=None, features=None):
-    """A tiny series matrix file (rows = features p0.., columns = samples)."""
-    values = np.asarray(values, dtype=float)
-    samples = samples or [f"GSM{gse[3:]}{j}" for j in range(values.shape[1])]
-    features = features or [f"p{i}" for i in range(values.shape[0])]
-    lines = [f'!Series_title\t"{title or gse + " title"}"', f'!Series_geo_accession\t"{gse}"',
-             f'!Series_summary\t"{summary}"', f'!Series_platform_id\t"{platform}"', "!series_matrix_table_begin",
-             "\t".join(['"ID_REF"'] + [f'"{s}"' for s in samples])]
-    for f, row in zip(features, values):
-        lines.append("\t".join([f'"{f}"'] + ["null" if np.isnan(v) else f"{v:g}" for v in row]))
-    lines.append("!series_matrix_table_end")
-    path = folder / f"{gse}_series_matrix.txt"
-    path.write_text("\n".join(lines) + "\n")
-    return path
+from textomics_support import SUMMARY, write_matrix
 
 
 def test_log2_detection_and_modes():

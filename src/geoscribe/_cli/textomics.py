@@ -90,20 +90,40 @@ def _load(dataset: Path):
 def vec2text(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
     model: str = typer.Option("knn", help="knn | mlp | nn"),
-    folds: int = typer.Option(5, help="Cross-validation folds."),
+    folds: int = typer.Option(5, help="Cross-validation folds (0: no cross-validation, only --save)."),
     epochs: int = typer.Option(12),
-    save: Path = typer.Option(None, help="Also fit on all series and save the model here."),
+    save: Path = typer.Option(None, help="Also fit on all series and save the model here (for 'describe')."),
 ) -> None:
     """Cross-validated Vec2Text scores (BLEU, ROUGE, METEOR, NIST)."""
+    from ..errors import InputError
     from ..textomics.crossval import cross_validate, vec2text_model
     from ..textomics.metrics import METEOR_VARIANT
 
-    scores = cross_validate(dataset, "vec2text", model=model, folds=folds, epochs=epochs)
-    for k, v in scores.items():
-        typer.echo(f"{k if k != 'METEOR' else METEOR_VARIANT}\t{v:.4f}")
+    if folds == 0 and not save:
+        raise InputError("--folds 0 skips cross-validation; give --save DIR to fit and save a model instead.")
+    if folds:
+        scores = cross_validate(dataset, "vec2text", model=model, folds=folds, epochs=epochs)
+        for k, v in scores.items():
+            typer.echo(f"{k if k != 'METEOR' else METEOR_VARIANT}\t{v:.4f}")
     if save:
-        ds = _load(dataset)
-        vec2text_model(model, epochs=epochs).fit(ds.vectors, ds.summaries).save(save)
+        _save_fitted(vec2text_model(model, epochs=epochs), _load(dataset), save, "summary")
+
+
+def _save_fitted(model, ds, save: Path, text_field: str) -> None:
+    """Fit on every series of ``ds``, save, and store the platform beside the model."""
+    from ..textomics.describe import save_platform
+
+    if hasattr(model, "embed"):  # Text2Vec: from text embeddings
+        model.fit(model.embed(ds.texts(text_field)), ds.vectors)
+    else:
+        model.fit(ds.vectors, ds.summaries)
+    model.save(save)
+    if ds.features:
+        save_platform(ds, save, text_field=text_field)
+        typer.echo(f"saved {len(ds)}-series {ds.platform} model to {save}", err=True)
+    else:
+        typer.echo(f"saved the model to {save}; the dataset has no feature list (a release?), so "
+                   "'describe' cannot use it", err=True)
 
 
 @user_errors
@@ -113,14 +133,61 @@ def text2vec(
     encoder: str = typer.Option(None, help="Local encoder directory (default all-MiniLM-L6-v2)."),
     pooling: str = typer.Option("layers", help="Embedding: 'layers' (every layer pooled) or 'last'."),
     shrink: bool = typer.Option(True, help="Shrink towards the mean by a factor fitted on held-out pairs."),
-    folds: int = typer.Option(5),
+    text: str = typer.Option("summary", help="Text of a series: summary | title+summary (the paper's)."),
+    folds: int = typer.Option(5, help="Cross-validation folds (0: no cross-validation, only --save)."),
+    save: Path = typer.Option(None, help="Also fit on all series and save the model here (for 'predict')."),
 ) -> None:
     """Cross-validated Text2Vec RMSE and its improvement over the mean-vector baseline."""
+    from ..errors import InputError
     from ..textomics.crossval import cross_validate
+    from ..textomics.text2vec import Text2Vec
 
-    r = cross_validate(dataset, "text2vec", folds=folds, encoder=encoder, pooling=pooling, shrink=shrink)
-    typer.echo(f"mean baseline RMSE\t{r['baseline_rmse']:.4f}\nText2Vec RMSE\t{r['text2vec_rmse']:.4f}\n"
-               f"improvement\t{r['improvement_pct']:+.1f}%")
+    if folds == 0 and not save:
+        raise InputError("--folds 0 skips cross-validation; give --save DIR to fit and save a model instead.")
+    if folds:
+        r = cross_validate(dataset, "text2vec", folds=folds, encoder=encoder, pooling=pooling, shrink=shrink,
+                           text_field=text)
+        typer.echo(f"mean baseline RMSE\t{r['baseline_rmse']:.4f}\nText2Vec RMSE\t{r['text2vec_rmse']:.4f}\n"
+                   f"improvement\t{r['improvement_pct']:+.1f}%")
+    if save:
+        _save_fitted(Text2Vec(encoder=encoder, pooling=pooling, shrink=shrink), _load(dataset), save, text)
+
+
+@user_errors
+@show_warnings
+def predict(
+    model: Path = typer.Argument(..., help="A Text2Vec model saved by 'textomics text2vec --save'."),
+    texts: Path = typer.Argument(..., help="A .txt file (one text per line) or a CSV/TSV with a 'summary' column "
+                                           "(and optional 'id', 'title')."),
+    output: Path = typer.Option(..., "--output", "-o", help="Output table: .csv, .tsv or .jsonl."),
+) -> None:
+    """Text2Vec: predict each text's five-number vector and write it as a table (one row per text)."""
+    from ..textomics.describe import predict_vectors, read_texts, write_vectors
+
+    ids, items = read_texts(texts)
+    columns, vectors = predict_vectors(model, items)
+    n = write_vectors(output, ids, columns, vectors)
+    typer.echo(f"wrote {n} vectors of {len(columns)} values to {output}", err=True)
+
+
+@user_errors
+@show_warnings
+def describe(
+    files: list[Path] = typer.Argument(..., help="GEO files: GSE*_series_matrix.txt[.gz], GSE*[_family].soft[.gz], "
+                                                 "GDS*.soft[.gz]."),
+    model: Path = typer.Option(..., "--model", "-m", help="A Vec2Text model saved by 'textomics vec2text --save'."),
+    neighbours: int = typer.Option(3, help="Nearest training series shown as evidence."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write a .csv or .jsonl table instead of printing."),
+) -> None:
+    """Describe new series: a summary per series, with the nearest training series and their distances."""
+    from ..textomics.describe import describe_files, format_row, write_rows
+
+    rows = describe_files(files, model, neighbours=neighbours)
+    if output:
+        n = write_rows(rows, output)
+        typer.echo(f"wrote {n} rows to {output}", err=True)
+    else:
+        typer.echo("\n\n".join(format_row(r) for r in rows))
 
 
 @user_errors
@@ -179,6 +246,8 @@ def register(app: typer.Typer) -> None:
     sub.command("build")(build)
     sub.command("vec2text")(vec2text)
     sub.command("text2vec")(text2vec)
+    sub.command("predict")(predict)
+    sub.command("describe")(describe)
     sub.command("feasibility")(feasibility_cmd)
     sub.command("paper-eval")(paper_eval)
     sub.command("masked")(masked)

@@ -60,13 +60,14 @@ def _vec2text(ds: TextomicsDataset, *, model: str, folds: int, epochs: int) -> d
     return {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
 
 
-def _text2vec(ds: TextomicsDataset, *, folds: int, encoder: str | None, pooling: str, shrink: bool) -> dict[str, float]:
+def _text2vec(ds: TextomicsDataset, *, folds: int, encoder: str | None, pooling: str, shrink: bool,
+              text_field: str) -> dict[str, float]:
     from .metrics import rmse
     from .text2vec import MeanVectorBaseline, Text2Vec
 
     splits = dataset_folds(ds, folds)  # fails on too few series before the encoder loads
     make = partial(Text2Vec, encoder=encoder, pooling=pooling, shrink=shrink)
-    emb = make().embed(ds.summaries)
+    emb = make().embed(ds.texts(text_field))
     base, model = [], []
     for tr, te in splits:
         base.append(rmse(MeanVectorBaseline().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
@@ -76,12 +77,14 @@ def _text2vec(ds: TextomicsDataset, *, folds: int, encoder: str | None, pooling:
 
 
 def cross_validate(dataset: TextomicsDataset | str | Path, task: str, *, folds: int = 5, model: str = "knn", epochs: int = 12,
-                   encoder: str | None = None, pooling: str = "layers", shrink: bool = True) -> dict[str, float]:
+                   encoder: str | None = None, pooling: str = "layers", shrink: bool = True,
+                   text_field: str = "summary") -> dict[str, float]:
     """Mean scores over ``folds`` shuffled folds (seed 0).
 
     ``task="vec2text"``: metric name -> mean score of ``model`` (``epochs`` for knn/mlp).
     ``task="text2vec"``: ``baseline_rmse``, ``text2vec_rmse`` and ``improvement_pct``
-    (percent) with the given ``encoder``, ``pooling`` and ``shrink``. ``dataset`` is a
+    (percent) with the given ``encoder``, ``pooling`` and ``shrink``, embedding each series'
+    ``text_field`` (``summary``, or ``title+summary`` as in the paper). ``dataset`` is a
     dataset or the path of a saved one (read after the options are checked).
     """
     if task not in TASKS:
@@ -91,7 +94,8 @@ def cross_validate(dataset: TextomicsDataset | str | Path, task: str, *, folds: 
     ds = dataset if isinstance(dataset, TextomicsDataset) else TextomicsDataset.load(dataset)
     if task == "vec2text":
         return _vec2text(ds, model=model, folds=folds, epochs=epochs)
-    return _text2vec(ds, folds=folds, encoder=encoder, pooling=pooling, shrink=shrink)
+    ds.texts(text_field)  # an unknown field fails before any work
+    return _text2vec(ds, folds=folds, encoder=encoder, pooling=pooling, shrink=shrink, text_field=text_field)
 
 
 __all__ = ["TASKS", "VEC2TEXT_MODELS", "cross_validate", "dataset_folds", "vec2text_model"]
