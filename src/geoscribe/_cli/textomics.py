@@ -89,9 +89,11 @@ def _load(dataset: Path):
 @show_warnings
 def vec2text(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
-    model: str = typer.Option("knn", help="knn | mlp | nn"),
+    model: str = typer.Option("knn", help="knn | knn-paper (every geoscribe addition off) | mlp | nn"),
     folds: int = typer.Option(5, help="Cross-validation folds (0: no cross-validation, only --save)."),
     epochs: int = typer.Option(12),
+    paper_metrics: bool = typer.Option(False, help="Also score as the authors do (ROUGE recall with stemming, "
+                                                   "single-order BLEU-n, space tokens)."),
     save: Path = typer.Option(None, help="Also fit on all series and save the model here (for 'describe')."),
 ) -> None:
     """Cross-validated Vec2Text scores (BLEU, ROUGE, METEOR, NIST)."""
@@ -102,9 +104,10 @@ def vec2text(
     if folds == 0 and not save:
         raise InputError("--folds 0 skips cross-validation; give --save DIR to fit and save a model instead.")
     if folds:
-        scores = cross_validate(dataset, "vec2text", model=model, folds=folds, epochs=epochs)
+        scores = cross_validate(dataset, "vec2text", model=model, folds=folds, epochs=epochs,
+                                paper_metrics=paper_metrics)
         for k, v in scores.items():
-            typer.echo(f"{k if k != 'METEOR' else METEOR_VARIANT}\t{v:.4f}")
+            typer.echo(f"{k.replace('METEOR', METEOR_VARIANT)}\t{v:.4f}")
     if save:
         _save_fitted(vec2text_model(model, epochs=epochs), _load(dataset), save, "summary")
 

@@ -18,15 +18,18 @@ from ._util import MIN_SERIES_FOR_STATS, grouped_kfold, sample_groups, warn
 from .dataset import TextomicsDataset
 
 TASKS = ("vec2text", "text2vec")
-VEC2TEXT_MODELS = ("knn", "mlp", "nn")
+VEC2TEXT_MODELS = ("knn", "knn-paper", "mlp", "nn")
 
 
 def vec2text_model(name: str, *, epochs: int = 12) -> Any:
-    """A fresh Vec2Text model: ``knn`` (kNN-Vec2Text), ``mlp`` or ``nn`` (nearest-neighbour retrieval)."""
+    """A fresh Vec2Text model: ``knn`` (kNN-Vec2Text), ``knn-paper`` (the paper's plain
+    kNN-Vec2Text, :meth:`KNNVec2Text.paper`), ``mlp`` or ``nn`` (nearest-neighbour retrieval)."""
     from .vec2text import KNNVec2Text, MLPVec2Text, NearestNeighbourVec2Text
 
     if name == "knn":
         return KNNVec2Text(epochs=epochs)
+    if name == "knn-paper":
+        return KNNVec2Text.paper(epochs=epochs)
     if name == "mlp":
         return MLPVec2Text(epochs=epochs)
     if name == "nn":
@@ -49,14 +52,15 @@ def dataset_folds(ds: TextomicsDataset, folds: int, *, seed: int = 0) -> list[tu
     return grouped_kfold(groups, n_splits=folds, seed=seed)
 
 
-def _vec2text(ds: TextomicsDataset, *, model: str, folds: int, epochs: int) -> dict[str, float]:
-    from .metrics import text_scores
+def _vec2text(ds: TextomicsDataset, *, model: str, folds: int, epochs: int, paper_metrics: bool) -> dict[str, float]:
+    from .metrics import paper_text_scores, text_scores
 
     s = np.array(ds.summaries, dtype=object)
     runs = []
     for tr, te in dataset_folds(ds, folds):
         m = vec2text_model(model, epochs=epochs).fit(ds.vectors[tr], list(s[tr]))
-        runs.append(text_scores(m.generate(ds.vectors[te]), list(s[te])))
+        hyp, ref = m.generate(ds.vectors[te]), list(s[te])
+        runs.append({**text_scores(hyp, ref), **(paper_text_scores(hyp, ref) if paper_metrics else {})})
     return {k: float(np.mean([r[k] for r in runs])) for k in runs[0]}
 
 
@@ -78,10 +82,11 @@ def _text2vec(ds: TextomicsDataset, *, folds: int, encoder: str | None, pooling:
 
 def cross_validate(dataset: TextomicsDataset | str | Path, task: str, *, folds: int = 5, model: str = "knn", epochs: int = 12,
                    encoder: str | None = None, pooling: str = "layers", shrink: bool = True,
-                   text_field: str = "summary") -> dict[str, float]:
+                   text_field: str = "summary", paper_metrics: bool = False) -> dict[str, float]:
     """Mean scores over ``folds`` shuffled folds (seed 0).
 
-    ``task="vec2text"``: metric name -> mean score of ``model`` (``epochs`` for knn/mlp).
+    ``task="vec2text"``: metric name -> mean score of ``model`` (``epochs`` for knn/mlp);
+    ``paper_metrics`` adds the authors' forms (``paper BLEU-1`` ..., see :func:`.metrics.paper_text_scores`).
     ``task="text2vec"``: ``baseline_rmse``, ``text2vec_rmse`` and ``improvement_pct``
     (percent) with the given ``encoder``, ``pooling`` and ``shrink``, embedding each series'
     ``text_field`` (``summary``, or ``title+summary`` as in the paper). ``dataset`` is a
@@ -93,7 +98,7 @@ def cross_validate(dataset: TextomicsDataset | str | Path, task: str, *, folds: 
         vec2text_model(model, epochs=epochs)  # an unknown name fails before any work
     ds = dataset if isinstance(dataset, TextomicsDataset) else TextomicsDataset.load(dataset)
     if task == "vec2text":
-        return _vec2text(ds, model=model, folds=folds, epochs=epochs)
+        return _vec2text(ds, model=model, folds=folds, epochs=epochs, paper_metrics=paper_metrics)
     ds.texts(text_field)  # an unknown field fails before any work
     return _text2vec(ds, folds=folds, encoder=encoder, pooling=pooling, shrink=shrink, text_field=text_field)
 
