@@ -135,3 +135,14 @@ def test_cli_prints_the_few_series_warning_on_one_line(tmp_path):
     result = CliRunner().invoke(app, ["textomics", "vec2text", str(path), "--model", "nn", "--folds", "3"])
     assert result.exit_code == 0
     assert "Warning: GPL1: only 6 series" in result.output and "BLEU-1" in result.output
+
+
+def test_text2vec_on_the_release_embeddings(test_data, tmp_path):
+    ds = load_release(test_data / "textomics_release" / "GPL9999.npy", trust_pickle=True)
+    back = TextomicsDataset.load(ds.save(tmp_path))
+    np.testing.assert_array_equal(back.embeddings, ds.embeddings)
+    with pytest.warns(TextomicsWarning):
+        r = cross_validate(back, "text2vec", folds=2, encoder="release")
+    assert r["baseline_rmse"] > 0 and np.isfinite(r["text2vec_rmse"])
+    with pytest.raises(InputError, match="precomputed text embeddings"):
+        cross_validate(_ds(4), "text2vec", folds=2, encoder="release")

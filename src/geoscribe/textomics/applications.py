@@ -24,7 +24,7 @@ from .metrics import pairwise_upper, spearman
 
 def _warn_if_few(n: int, what: str, unit: str = "series") -> None:
     if n < MIN_SERIES_FOR_STATS:
-        warn(f"{what} rests on {n} {unit} ({n * (n - 1) // 2} pairs); below {MIN_SERIES_FOR_STATS} "
+        warn(f"{what} rests on {n} {unit} ({n * (n - 1) // 2} pairwise comparisons); below {MIN_SERIES_FOR_STATS} "
              "a Spearman correlation over their pairs is mostly chance.")
 
 

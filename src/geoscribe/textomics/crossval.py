@@ -19,6 +19,8 @@ from .dataset import TextomicsDataset
 
 TASKS = ("vec2text", "text2vec")
 VEC2TEXT_MODELS = ("knn", "knn-paper", "mlp", "nn")
+#: ``encoder`` value that uses a release dataset's precomputed embeddings (the authors' Text2Vec input)
+RELEASE_EMBEDDINGS = "release"
 
 
 def vec2text_model(name: str, *, epochs: int = 12) -> Any:
@@ -70,8 +72,15 @@ def _text2vec(ds: TextomicsDataset, *, folds: int, encoder: str | None, pooling:
     from .text2vec import MeanVectorBaseline, Text2Vec
 
     splits = dataset_folds(ds, folds)  # fails on too few series before the encoder loads
-    make = partial(Text2Vec, encoder=encoder, pooling=pooling, shrink=shrink)
-    emb = make().embed(ds.texts(text_field))
+    if encoder == RELEASE_EMBEDDINGS:  # the published release's own text embeddings (its field 3)
+        if ds.embeddings is None:
+            raise InputError(f"{ds.platform}: no precomputed text embeddings; '--encoder release' needs a dataset "
+                             "converted from the published release (build --release).")
+        make = partial(Text2Vec, encoder=None, pooling=pooling, shrink=shrink)
+        emb = ds.embeddings
+    else:
+        make = partial(Text2Vec, encoder=encoder, pooling=pooling, shrink=shrink)
+        emb = make().embed(ds.texts(text_field))
     base, model = [], []
     for tr, te in splits:
         base.append(rmse(MeanVectorBaseline().fit(emb[tr], ds.vectors[tr]).predict(emb[te]), ds.vectors[te]))
@@ -89,7 +98,8 @@ def cross_validate(dataset: TextomicsDataset | str | Path, task: str, *, folds: 
     ``paper_metrics`` adds the authors' forms (``paper BLEU-1`` ..., see :func:`.metrics.paper_text_scores`).
     ``task="text2vec"``: ``baseline_rmse``, ``text2vec_rmse`` and ``improvement_pct``
     (percent) with the given ``encoder``, ``pooling`` and ``shrink``, embedding each series'
-    ``text_field`` (``summary``, or ``title+summary`` as in the paper). ``dataset`` is a
+    ``text_field`` (``summary``, or ``title+summary`` as in the paper); ``encoder="release"``
+    takes the release's precomputed embeddings instead, as the authors' Text2Vec does. ``dataset`` is a
     dataset or the path of a saved one (read after the options are checked).
     """
     if task not in TASKS:
