@@ -133,7 +133,8 @@ def _save_fitted(model, ds, save: Path, text_field: str) -> None:
 @show_warnings
 def text2vec(
     dataset: Path = typer.Argument(..., help="A <platform>.json dataset."),
-    encoder: str = typer.Option(None, help="Local encoder directory (default all-MiniLM-L6-v2)."),
+    encoder: str = typer.Option(None, help="Local encoder directory (default all-MiniLM-L6-v2), or 'release': "
+                                           "the published release's precomputed embeddings."),
     pooling: str = typer.Option("layers", help="Embedding: 'layers' (every layer pooled) or 'last'."),
     shrink: bool = typer.Option(True, help="Shrink towards the mean by a factor fitted on held-out pairs."),
     text: str = typer.Option("summary", help="Text of a series: summary | title+summary (the paper's)."),
@@ -147,6 +148,9 @@ def text2vec(
 
     if folds == 0 and not save:
         raise InputError("--folds 0 skips cross-validation; give --save DIR to fit and save a model instead.")
+    if save and encoder == "release":
+        raise InputError("--save with --encoder release: new texts cannot be embedded the way the release's were; "
+                         "save a model with a local encoder (the default, or --encoder DIR).")
     if folds:
         r = cross_validate(dataset, "text2vec", folds=folds, encoder=encoder, pooling=pooling, shrink=shrink,
                            text_field=text)
