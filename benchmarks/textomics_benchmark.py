@@ -26,7 +26,9 @@ from geoscribe.paths import data_dir
 from geoscribe.textomics._util import kfold, log
 from geoscribe.textomics.applications import feasibility
 from geoscribe.textomics.encoders import encode
-from geoscribe.textomics.metrics import METEOR_VARIANT, TEXT_METRICS, rmse, text_scores
+from geoscribe.textomics.metrics import (
+    METEOR_VARIANT, PAPER_METRICS, TEXT_METRICS, paper_text_scores, rmse, text_scores,
+)
 from geoscribe.textomics.simulate import load_geo_summaries, simulate_platform
 from geoscribe.textomics.text2vec import MeanVectorBaseline, Text2Vec, embed
 from geoscribe.textomics.vec2text import KNNVec2Text, MLPVec2Text, NearestNeighbourVec2Text
@@ -52,7 +54,7 @@ def vec2text_section(args, path, t0: float) -> None:
                 models["MLP baseline"] = MLPVec2Text(**kw)
                 models["kNN-Vec2Text (+copy +gate)"] = KNNVec2Text(copy=True, **kw)
                 if args.paper_variant:
-                    models["kNN-Vec2Text (paper, no copy)"] = KNNVec2Text(copy=False, **kw)
+                    models["kNN-Vec2Text (paper: every addition off)"] = KNNVec2Text.paper(**kw)
             for name, m in models.items():
                 if m is None:
                     rng = np.random.default_rng(f)
@@ -60,13 +62,17 @@ def vec2text_section(args, path, t0: float) -> None:
                 else:
                     m.fit(x[tr], list(s[tr]))
                     hyp = m.generate(x[te])
-                scores.setdefault(name, []).append(text_scores(hyp, list(s[te])))
+                extra = paper_text_scores(hyp, list(s[te])) if args.paper_metrics else {}
+                scores.setdefault(name, []).append({**text_scores(hyp, list(s[te])), **extra})
             log(f"signal {signal} fold {f + 1}/{args.folds} done ({time.time() - t0:.0f}s)")
-        print("\n| Vec2Text | folds | " + " | ".join(TEXT_METRICS) + " |")
-        print("|---" * (len(TEXT_METRICS) + 2) + "|")
-        for name, runs in scores.items():
-            vals = " | ".join(f"{np.mean([r[k] for r in runs]):.3f}" for k in TEXT_METRICS)
-            print(f"| {name} | {len(runs)} | {vals} |")
+        for metrics in (TEXT_METRICS, PAPER_METRICS if args.paper_metrics else ()):
+            if not metrics:
+                continue
+            print("\n| Vec2Text | folds | " + " | ".join(metrics) + " |")
+            print("|---" * (len(metrics) + 2) + "|")
+            for name, runs in scores.items():
+                vals = " | ".join(f"{np.mean([r[k] for r in runs]):.3f}" for k in metrics)
+                print(f"| {name} | {len(runs)} | {vals} |")
 
 
 def text2vec_section(args, path, t0: float) -> None:
@@ -115,7 +121,10 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--n-layers", type=int, default=1)
     ap.add_argument("--paper-variant", action="store_true",
-                    help="also run kNN-Vec2Text without the copy head (the paper's architecture)")
+                    help="also run KNNVec2Text.paper(): every geoscribe addition off (copy head, rank bias, "
+                         "gap penalty, count budget, retrieval gate)")
+    ap.add_argument("--paper-metrics", action="store_true",
+                    help="also score as the authors' main.py: ROUGE recall with stemming, single-order BLEU-n")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     t0 = time.time()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geoscribe.errors import InputError
 from geoscribe.textomics._tables import read_series_matrix, read_soft_family
 from geoscribe.textomics.dataset import (
-    TextomicsDataset, bleu_filter, build_dataset, clean_summary, load_release, median_pairwise_bleu1, tokenize,
+    TextomicsDataset, bleu_filter, build_dataset, clean_summary, median_pairwise_bleu1, tokenize,
 )
 
 
@@ -63,14 +62,3 @@ def test_bleu_filter_drops_outlier():
     texts = [f"gene expression profiling of {w} cells treated with the drug" for w in "abcdefgh"]
     texts.append("Please see our data below")
     assert 8 not in bleu_filter(texts) and len(bleu_filter(texts)) == 8
-
-
-def test_load_release_refuses_pickle_unless_trusted(tmp_path):
-    arr = np.empty(2, dtype=object)
-    arr[0], arr[1] = [np.arange(3.0), "summary one"], ["summary two", np.ones(3)]
-    np.save(tmp_path / "GPL1.npy", arr, allow_pickle=True)
-    with pytest.raises(InputError, match="trust-pickle"):
-        load_release(tmp_path / "GPL1.npy")
-    ds = load_release(tmp_path / "GPL1.npy", trust_pickle=True)
-    assert ds.platform == "GPL1" and ds.summaries == ["summary one", "summary two"]
-    np.testing.assert_array_equal(ds.vectors[1], np.ones(3))

@@ -80,17 +80,19 @@ class KNNVec2TextNet(nn.Module):
     """
 
     def __init__(self, vocab_size: int, *, d_model: int, n_layers: int, n_heads: int, max_len: int,
-                 dropout: float, temperature: float, copy: bool = False, k: int = 4, bos: int = 2):
+                 dropout: float, temperature: float, copy: bool = False, k: int = 4, bos: int = 2,
+                 rank_bias: bool = True, gap_penalty: bool = True):
         super().__init__()
         self.temperature, self.copy, self.bos = temperature, copy, bos
         # a learned score per neighbour rank (a geoscribe addition): the scaled distances of the
         # k nearest differ by a few percent, yet the nearest summary is much the most similar;
-        # it starts at -rank, as it barely moves in a short training
-        self.rank_bias = nn.Parameter(-torch.arange(float(k)))
+        # it starts at -rank, as it barely moves in a short training (off: fixed at 0, the paper)
+        self.rank_bias = nn.Parameter(-torch.arange(float(k)) if rank_bias else torch.zeros(k),
+                                      requires_grad=rank_bias)
         # and a learned penalty on each neighbour's relative distance gap to the nearest
         # (d_m / d_1 - 1): a near-duplicate nearest neighbour (a gap of 6% or more, which
-        # the other neighbours rarely show) should then take nearly all the weight
-        self.gap_weight = nn.Parameter(torch.tensor(30.0))
+        # the other neighbours rarely show) should then take nearly all the weight (off: 0)
+        self.gap_weight = nn.Parameter(torch.tensor(30.0 if gap_penalty else 0.0), requires_grad=gap_penalty)
         if copy:
             self.copy_q = nn.Linear(2 * d_model, d_model)
             self.copy_k = nn.Linear(2 * d_model, d_model)

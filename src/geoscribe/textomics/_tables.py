@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ class SeriesTable:
     values: np.ndarray  # (n_features, n_samples) float32
     source: str = ""
     title: str = ""
+    reference: str = ""  # for a GDS: the series it was made from
 
 
 def _open(path: Path):
@@ -104,9 +106,13 @@ def read_series_matrix(path: str | Path) -> SeriesTable:
     return SeriesTable(gse, platform, _join_summary(summary), features, samples, values, str(path), title)
 
 
+_KEYWORDS = re.compile(r"^\s*key\s*words?\s*[:=]", re.IGNORECASE)
+
+
 def _join_summary(parts: list[str]) -> str:
-    # SOFT/series matrix split the summary over lines; 'Keywords = x' lines are not prose
-    return " ".join(p.strip() for p in parts if p.strip() and not p.startswith("Keywords")).strip()
+    """SOFT and series matrix files split the summary over lines; ``Keywords = x`` lines
+    (``!Series_summary = Keywords = kidney`` in SOFT, GSE781) are not prose and name the answer."""
+    return " ".join(p.strip() for p in parts if p.strip() and not _KEYWORDS.match(p)).strip()
 
 
 @dataclass
@@ -170,25 +176,126 @@ def read_soft_family(path: str | Path) -> list[SeriesTable]:
     return out
 
 
-def iter_series_tables(folder: str | Path) -> Iterator[SeriesTable]:
-    """Every series table in ``folder`` (recursively): series matrices and SOFT family files.
+def read_gds(path: str | Path) -> SeriesTable:
+    """Read a ``GDS*.soft[.gz]`` DataSet file: its description stands for the summary and its
+    ``!dataset_reference_series`` is recorded (a GDS is a curated copy of that series)."""
+    path = Path(path)
+    gds, title, platform, reference, summary = "", "", "", "", []
+    features: list[str] = []
+    rows: list[list[float]] = []
+    samples: list[str] = []
+    first = 2
+    in_table = False
+    with _open(path) as fh:
+        for line in fh:
+            line = line.rstrip("\r\n")
+            if in_table:
+                if line.startswith("!dataset_table_end"):
+                    break
+                parts = line.split("\t")
+                if not samples:
+                    first = 2 if len(parts) > 1 and parts[1] == "IDENTIFIER" else 1
+                    samples = parts[first:]
+                    continue
+                features.append(parts[0])
+                vals = [_num(p) for p in parts[first : first + len(samples)]]
+                rows.append(vals + [math.nan] * (len(samples) - len(vals)))
+            elif line.startswith("!dataset_table_begin"):
+                in_table = True
+            elif line.startswith("^DATASET"):
+                gds = line.split("=", 1)[-1].strip()
+            elif line.startswith("!dataset_title"):
+                title = line.split("=", 1)[-1].strip()
+            elif line.startswith("!dataset_description"):
+                summary.append(line.split("=", 1)[-1])
+            elif line.startswith("!dataset_platform ") or line.startswith("!dataset_platform="):
+                platform = line.split("=", 1)[-1].strip()
+            elif line.startswith("!dataset_reference_series"):
+                reference = reference or line.split("=", 1)[-1].strip()
+    if not gds or not samples:
+        raise InputError(f"{path}: not a GDS file with a data table; expected '^DATASET' and '!dataset_table_begin'.")
+    values = np.asarray(rows, dtype=np.float32).reshape(len(features), len(samples))
+    return SeriesTable(gds, platform, _join_summary(summary), features, samples, values, str(path), title, reference)
 
-    A series present in both formats is read once (series matrix preferred);
-    files that cannot be read are skipped by the caller via :class:`InputError`.
+
+def series_kind(path: Path) -> str:
+    """``matrix``, ``soft`` (GSE family or plain GSE SOFT), ``gds`` or ``""`` (not a series table), by name."""
+    name = path.name
+    if name.startswith("GSE") and "_series_matrix" in name and ".txt" in name:
+        return "matrix"
+    if name.startswith("GSE") and ".soft" in name:
+        return "soft"
+    if name.startswith("GDS") and ".soft" in name:
+        return "gds"
+    return ""
+
+
+def read_series_file(path: str | Path) -> list[SeriesTable]:
+    """The series tables of one GEO file (a series matrix, a SOFT family or GSE SOFT file, a GDS)."""
+    path = Path(path)
+    kind = series_kind(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no such file.")
+    try:
+        if kind == "matrix":
+            return [read_series_matrix(path)]
+        if kind == "soft":
+            return read_soft_family(path)
+        if kind == "gds":
+            return [read_gds(path)]
+    except (ValueError, OSError, EOFError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"{path}: unreadable ({type(exc).__name__}: {exc}).") from None
+    raise InputError(f"{path}: not a GEO series file; expected GSE*_series_matrix.txt[.gz], "
+                     "GSE*[_family].soft[.gz] or GDS*.soft[.gz].")
+
+
+@dataclass
+class FileReport:
+    """What happened to one file: ``read`` (with the tables it gave) or ``skipped`` (with why)."""
+
+    path: str
+    status: str
+    reason: str = ""
+    tables: list[str] = field(default_factory=list)  # "GSE1/GPL1" of each table used
+
+
+def iter_series_tables(folder: str | Path, report: list[FileReport] | None = None) -> Iterator[SeriesTable]:
+    """Every series table in ``folder`` (recursively): series matrices, SOFT and GDS files.
+
+    A series present in several files is read once (series matrix first, then SOFT,
+    then a GDS, which is skipped when its reference series was read). Every file
+    gets one :class:`FileReport` in ``report`` (when given): read, or skipped and why.
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(f"{folder} is not a folder; pass the folder holding GSE*_series_matrix / GSE*_family.soft files.")
-    matrices = sorted(folder.rglob("GSE*_series_matrix.txt*"))
-    softs = sorted(folder.rglob("GSE*_family.soft*"))
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    rank = {"matrix": 0, "soft": 1, "gds": 2}
+    ordered = sorted((p for p in files if series_kind(p)), key=lambda p: (rank[series_kind(p)], str(p)))
+    note = report.append if report is not None else (lambda r: None)
+    for p in files:
+        if not series_kind(p):
+            note(FileReport(str(p), "skipped", "not a series matrix, SOFT or GDS file name"))
     seen: set[tuple[str, str]] = set()
-    for p in matrices + softs:
+    for p in ordered:
         try:
-            tables = [read_series_matrix(p)] if p in matrices else read_soft_family(p)
-        except (InputError, ValueError, OSError, EOFError):
-            continue  # not a readable expression table (truncated or metadata only)
+            tables = read_series_file(p)
+        except InputError as exc:
+            note(FileReport(str(p), "skipped", str(exc).removeprefix(f"{p}: ")))
+            continue
+        used, why = [], []
         for t in tables:
-            if (t.gse, t.platform) in seen or t.values.size == 0:
-                continue
-            seen.add((t.gse, t.platform))
-            yield t
+            key = (t.reference or t.gse, t.platform)
+            if t.values.size == 0:
+                why.append(f"{t.gse}/{t.platform}: empty data table")
+            elif key in seen or (t.gse, t.platform) in seen:
+                why.append(f"{t.gse}/{t.platform}: {key[0]} on {t.platform} already read from another file")
+            else:
+                seen.add(key)
+                used.append(f"{t.gse}/{t.platform}")
+                yield t
+        if not tables:
+            why.append("no sample data tables")
+        note(FileReport(str(p), "read" if used else "skipped", "; ".join(why), used))

@@ -18,7 +18,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..errors import InputError
+from ._util import MIN_SERIES_FOR_STATS, warn
 from .metrics import pairwise_upper, spearman
+
+
+def _warn_if_few(n: int, what: str, unit: str = "series") -> None:
+    if n < MIN_SERIES_FOR_STATS:
+        warn(f"{what} rests on {n} {unit} ({n * (n - 1) // 2} pairwise comparisons); below {MIN_SERIES_FOR_STATS} "
+             "a Spearman correlation over their pairs is mostly chance.")
 
 
 def _cosine(m: np.ndarray) -> np.ndarray:
@@ -35,6 +42,7 @@ def feasibility(text_embeddings: np.ndarray, vectors: np.ndarray, *, max_pairs_f
     """
     if len(text_embeddings) != len(vectors) or len(vectors) < 3:
         raise InputError("feasibility needs at least 3 paired summaries and vectors.")
+    _warn_if_few(len(vectors), "feasibility")
     idx = np.arange(len(vectors))
     if len(idx) > max_pairs_from:
         idx = np.sort(np.random.default_rng(seed).choice(idx, max_pairs_from, replace=False))
@@ -48,18 +56,24 @@ def paper_embedding_score(summary_embeddings: np.ndarray, text_embeddings: np.nd
 
     if len(summary_embeddings) != len(text_embeddings) or len(text_embeddings) < 3:
         raise InputError("paper-eval needs at least 3 (summary, paper text) pairs.")
+    _warn_if_few(len(text_embeddings), "paper-eval", "summary-text pairs")
     return spearman(pdist(summary_embeddings), pdist(text_embeddings))
 
 
 def mask_keywords(summaries: Sequence[str], vocabulary: Sequence[str], *, mask: str = "[PAD]"):
-    """(row index, masked summary, keyword) for each summary holding a vocabulary word (first one)."""
+    """(row index, masked summary, keyword) for each summary holding a vocabulary word.
+
+    The keyword is the first vocabulary word in the summary; *every* occurrence of it
+    is masked (case-insensitive, whole words), or a repeat would give the answer away.
+    """
     vocab = {w.lower() for w in vocabulary}
+    word = re.compile(r"\w[\w-]*")
     out = []
     for i, s in enumerate(summaries):
-        for m in re.finditer(r"\w[\w-]*", s):
-            if m.group(0).lower() in vocab:
-                out.append((i, s[: m.start()] + mask + s[m.end():], m.group(0).lower()))
-                break
+        first = next((m.group(0).lower() for m in word.finditer(s) if m.group(0).lower() in vocab), None)
+        if first is not None:
+            masked = word.sub(lambda m: mask if m.group(0).lower() == first else m.group(0), s)
+            out.append((i, masked, first))
     return out
 
 

@@ -77,6 +77,44 @@ def text_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[st
     return {m: float(np.mean(v)) if v else math.nan for m, v in acc.items()}
 
 
+PAPER_METRICS = tuple(f"paper {m}" for m in TEXT_METRICS)
+
+
+def paper_text_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, float]:
+    """The scores as the authors' ``main.py`` computes them, for figures set beside the paper's tables.
+
+    Tokens are the texts split on single spaces (case kept, punctuation attached);
+    BLEU-n is the *single* n-gram order (weights ``(0,..,1,..)``, unsmoothed, so one
+    missing n-gram order gives 0); ROUGE-1/2/L are *recall* with the Porter stemmer;
+    METEOR and NIST (n=5) on the same tokens. Names carry a ``paper`` prefix.
+    """
+    from nltk.translate.bleu_score import sentence_bleu
+    from nltk.translate.meteor_score import single_meteor_score
+    from nltk.translate.nist_score import sentence_nist
+    from rouge_score import rouge_scorer
+
+    if len(hypotheses) != len(references):
+        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} references")
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
+    acc: dict[str, list[float]] = {m: [] for m in PAPER_METRICS}
+    for hyp, ref in zip(hypotheses, references):
+        h, r = hyp.split(" "), ref.split(" ")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for n in range(1, 5):
+                w = tuple(1.0 if i == n - 1 else 0.0 for i in range(4))
+                acc[f"paper BLEU-{n}"].append(sentence_bleu([r], h, weights=w))
+        rs = scorer.score(ref, hyp)
+        for name, key in (("ROUGE-1", "rouge1"), ("ROUGE-2", "rouge2"), ("ROUGE-L", "rougeL")):
+            acc[f"paper {name}"].append(rs[key].recall)
+        acc["paper METEOR"].append(single_meteor_score(r, h, wordnet=_WN) if hyp.strip() and ref.strip() else 0.0)
+        try:
+            acc["paper NIST"].append(sentence_nist([r], h))
+        except ZeroDivisionError:
+            acc["paper NIST"].append(0.0)
+    return {m: float(np.mean(v)) if v else math.nan for m, v in acc.items()}
+
+
 def rmse(pred: np.ndarray, truth: np.ndarray) -> float:
     """Root mean squared error over all entries (the paper's Text2Vec loss, eq. 10)."""
     pred, truth = np.asarray(pred, dtype=np.float64), np.asarray(truth, dtype=np.float64)

@@ -284,15 +284,30 @@ class KNNVec2Text(_NeuralVec2Text):
 
     kind: ClassVar[str] = "textomics-knn"
 
+    #: the geoscribe additions that :meth:`paper` turns off
+    ADDITIONS: ClassVar[dict[str, Any]] = {"copy": False, "rank_bias": False, "gap_penalty": False,
+                                           "count_budget": False, "retrieve_quantile": 0.0}
+
+    @classmethod
+    def paper(cls, *, quirks: bool = False, **params: Any) -> KNNVec2Text:
+        """The paper's plain kNN-Vec2Text: no copy head, rank bias, gap penalty, count budget
+        or retrieval gate (decoding keeps geoscribe's length limits and no-[UNK] rule, and the
+        networks stay small and untrained, unlike the paper's T5). ``quirks=True`` also
+        reproduces the authors' protocol: a query's neighbours skip its first-ranked training
+        vector (``skip_nearest``), which for a test series drops its true nearest neighbour."""
+        return cls(**{**params, **cls.ADDITIONS, "skip_nearest": quirks})
+
     def __init__(self, *, k: int = 4, temperature: float = 0.1, copy: bool = True, d_model: int = 128,
                  n_layers: int = 2, n_heads: int = 4, max_len: int = 96, min_len: int | None = None,
                  max_gen_len: int | None = None, vocab_size: int = 4000, dropout: float = 0.1, epochs: int = 12,
                  batch_size: int = 32, lr: float = 1e-3, count_budget: bool = True,
-                 retrieve_quantile: float = 0.1, seed: int = 0) -> None:
+                 retrieve_quantile: float = 0.1, rank_bias: bool = True, gap_penalty: bool = True,
+                 skip_nearest: bool = False, seed: int = 0) -> None:
         if not 0.0 <= retrieve_quantile <= 1.0:
             raise ValueError(f"retrieve_quantile must be in [0, 1], got {retrieve_quantile!r}.")
         self.k, self.temperature, self.copy, self.count_budget = k, temperature, copy, count_budget
         self.retrieve_quantile = retrieve_quantile
+        self.rank_bias, self.gap_penalty, self.skip_nearest = rank_bias, gap_penalty, skip_nearest
         self.d_model, self.n_layers, self.n_heads = d_model, n_layers, n_heads
         self.max_len, self.min_len, self.vocab_size, self.dropout = max_len, min_len, vocab_size, dropout
         self.max_gen_len = max_gen_len
@@ -303,7 +318,8 @@ class KNNVec2Text(_NeuralVec2Text):
 
         return KNNVec2TextNet(vocab, d_model=self.d_model, n_layers=self.n_layers, n_heads=self.n_heads,
                               max_len=self.max_len, dropout=self.dropout, temperature=self.temperature,
-                              copy=self.copy, k=self.k, bos=BOS)
+                              copy=self.copy, k=self.k, bos=BOS, rank_bias=self.rank_bias,
+                              gap_penalty=self.gap_penalty)
 
     def _prepare_training(self, x):
         self._train_nbrs, d = nearest(x, x, self.k, exclude_self=True)
@@ -330,6 +346,9 @@ class KNNVec2Text(_NeuralVec2Text):
         return self.tokenizer_.decode([t for t in self.train_ids_[i] if t not in (PAD, EOS)])
 
     def fit(self, vectors, summaries: Sequence[str], *, progress: bool = False):
+        if len(summaries) < 2:
+            raise InputError(f"kNN-Vec2Text needs at least 2 training series (each learns from its "
+                             f"nearest other series), got {len(summaries)}.")
         super().fit(vectors, summaries, progress=progress)
         self.train_summaries_ = [str(t) for t in summaries]
         return self
@@ -363,9 +382,11 @@ class KNNVec2Text(_NeuralVec2Text):
         return budget
 
     def neighbours(self, vectors) -> tuple[np.ndarray, np.ndarray]:
-        """(indices into the training set, scaled distances) of the k nearest training series."""
-        idx, d = nearest(_check_xy(vectors), self.train_vectors_, self.k)
-        return idx, d / self.dist_scale_
+        """(indices into the training set, scaled distances) of the k nearest training series
+        (with ``skip_nearest``, the authors' quirk: ranks 2..k+1)."""
+        skip = int(self.skip_nearest)
+        idx, d = nearest(_check_xy(vectors), self.train_vectors_, self.k + skip)
+        return idx[:, skip:], d[:, skip:] / self.dist_scale_
 
     def _inputs(self, x, rows, *, training):
         import torch
