@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from .ontology.genes import Gene, GeneIndex, best, default_index, gene_key, organism_key
+from .ontology.genes import Gene, GeneIndex, best, chip_relevant, default_index, gene_key, organism_key
 from .ontology.targets import Target, convention, parse_target
 from .stated import _items, _regions
 
@@ -54,7 +54,6 @@ _POL2_TEXT = re.compile(
     r"(?:[\s_-]*\(?\s*(?:phospho[\s-]*)?p?(?:ser|s)[\s-]*[257]\s*(?:p|ph)?\)?)?\b",
     re.IGNORECASE,
 )
-_PROTEIN_CODING = "protein_coding"
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,10 @@ class Candidate:
     id: str | None  # ``HGNC:29079``, ``MGI:...``, ``geoscribe.target:H3K27ac``
     kind: str  # how the name matched: ``approved``, ``previous``, ``alias``, or ``target``
     ambiguous: bool  # the name is a symbol or alias of several genes
-    resolved_by: str | None  # ``unique``, ``approved``, ``convention`` (:data:`targets.CHIP_CONVENTIONS`), ``target``
+    #: why ``symbol`` is this gene: ``unique``; ``approved`` / ``kind`` (an approved symbol beats
+    #: previous symbols beat aliases); ``case`` (the one written exactly so); ``convention``
+    #: (:data:`~geoscribe.ontology.targets.CHIP_CONVENTIONS`); ``target``; None when unresolved
+    resolved_by: str | None
     genes: tuple[Gene, ...] = ()  # every gene of the organism the name matches
     target: Target | None = None
 
@@ -157,7 +159,7 @@ def _gene_candidate(piece, span, field, key, cue, organism, index) -> Candidate 
         return None
     if piece.islower() and not any(c.isdigit() for c in piece) and cue not in ("key", "anti"):
         return None  # "max", "rest": words, unless a target key or anti- says otherwise
-    genes = tuple(g for g in index.lookup(piece, organism) if g.biotype == _PROTEIN_CODING)
+    genes = tuple(chip_relevant(index.lookup(piece, organism)))
     if not genes:
         conv = convention(piece, organism)
         if conv is None:
@@ -167,11 +169,11 @@ def _gene_candidate(piece, span, field, key, cue, organism, index) -> Candidate 
             return None
         g = genes[0]
         return Candidate(piece, span, field, key, cue, g.symbol, g.id, "alias", False, "convention", genes)
-    gene, ambiguous = best(list(genes))
+    gene, tied = best(list(genes), piece)
     if gene is not None:
-        resolved = "approved" if len({g.id for g in genes}) > 1 else "unique"
-        return Candidate(piece, span, field, key, cue, gene.symbol, gene.id, gene.kind, len({g.id for g in genes}) > 1,
-                         resolved, genes)  # fmt: skip
+        several = len({g.id for g in genes}) > 1
+        resolved = "case" if tied else "approved" if several and gene.kind == "approved" else "kind" if several else "unique"
+        return Candidate(piece, span, field, key, cue, gene.symbol, gene.id, gene.kind, several, resolved, genes)
     conv = convention(piece, organism)
     chosen = next((g for g in genes if g.symbol == conv), None)
     if chosen is not None:

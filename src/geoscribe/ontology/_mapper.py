@@ -194,7 +194,7 @@ class TermMapper:
     def _target_or_gene(self, value: str, suffix: str, attribute: str) -> Match | None:
         """A histone mark / control / tag term, else the gene the value names (approved symbol,
         previous symbol or alias of exactly one gene of the species, or a ChIP convention such
-        as ER -> ESR1); an assay (``ATAC-seq`` in EFO) keeps its EFO term."""
+        as ER -> ESR1). Values that are none of these (``ATAC-seq``) go on to the ontologies."""
         target = parse_target(value)
         genes_index = self.gene_index()
         if target is not None and target.gene is None:
@@ -202,9 +202,6 @@ class TermMapper:
             return Match(target.id, target.name, "geoscribe", target.matched, "exact" if exact else "normalised",
                          MATCH_SCORES["exact" if exact else "normalised"])  # fmt: skip
         if genes_index is None:
-            return None
-        efo = self._best(value, ("EFO",), suffix, exact_ok=True, attribute=attribute) if attribute == "factor" else None
-        if efo is not None and efo[0][0] <= 1:  # an assay by its label or exact synonym
             return None
         organism = _GENE_ORGANISMS.get(suffix)
         if organism is None:
@@ -227,9 +224,8 @@ class TermMapper:
         return Match(gene.id, gene.symbol, _gene_ontology(gene.id), gene.matched, match, MATCH_SCORES[match])
 
     def _gene(self, name: str, organism: str) -> _genes.Gene | None:
-        # proteins only: a ChIP target is one, and non-coding aliases collide with words (TAG, H33)
-        found = [g for g in self.gene_index().lookup(name, organism) if g.biotype == "protein_coding"]
-        gene, ambiguous = _genes.best(found)
+        found = _genes.chip_relevant(self.gene_index().lookup(name, organism))
+        gene, ambiguous = _genes.best(found, name)
         if gene is not None:
             return gene
         symbol = convention(name, organism) if ambiguous or not found else None

@@ -258,18 +258,27 @@ def lookup(symbol: str, organism: str | None = None, *, index: GeneIndex | None 
     return list((index or default_index()).lookup(symbol, org))
 
 
-def best(genes: list[Gene]) -> tuple[Gene | None, bool]:
+def best(genes: list[Gene], name: str | None = None) -> tuple[Gene | None, bool]:
     """``(gene, ambiguous)``: the one gene of the best match kind, or ``(None, True)`` when
-    several genes share it (``H3.3`` is an alias of H3-3A and H3-3B). An approved symbol
-    beats a previous symbol beats an alias: nomenclature authorities guarantee the first
-    is unique, not the others."""
+    several genes share it (``ER`` is an alias of ESR1 and EREG). An approved symbol
+    beats a previous symbol beats an alias: nomenclature authorities keep the first
+    unique, not the others. Among several, the one whose name is written exactly as
+    ``name`` wins (FlyBase's ``dm`` is Myc, ``Dm`` is Lam; ``p65`` is RELA, ``P65`` SYT1):
+    then ``ambiguous`` is still True."""
     if not genes:
         return None, False
     top = [g for g in genes if g.kind == genes[0].kind and g.organism == genes[0].organism]
-    ids = {g.id for g in top}
-    if len(ids) == 1:
+    if len({g.id for g in top}) == 1:
         return top[0], False
-    exact = [g for g in top if g.matched == genes[0].matched]
-    if genes[0].kind == "approved" and len({g.id for g in exact}) == 1:
-        return exact[0], False
+    if name is not None:
+        exact = {g.id: g for g in top if g.matched == name.strip()}
+        if len(exact) == 1:
+            return next(iter(exact.values())), True
     return None, True
+
+
+def chip_relevant(genes) -> list[Gene]:
+    """Genes a ChIP target name can mean: any gene by its approved symbol (``HOTAIR`` in
+    ChIRP), only protein-coding ones by an alias or previous symbol (``TAG`` is an alias of
+    LINC01194, ``H33`` a mouse locus)."""
+    return [g for g in genes if g.kind == "approved" or g.biotype == "protein_coding"]

@@ -20,7 +20,7 @@ class Target:
     """A non-gene ChIP target, or a modified form of a gene product."""
 
     name: str  # the canonical spelling (ENCODE's where it has one): ``H3K27ac``, ``POLR2AphosphoS5``
-    kind: str  # ``histone mark``, ``modified protein``, ``control`` or ``tag``
+    kind: str  # ``histone mark``, ``histone``, ``modified protein``, ``nucleic acid mark``, ``control``, ``tag``
     gene: str | None  # the human gene whose product it is (``POLR2A``), else None
     matched: str  # the text that was read
 
@@ -59,6 +59,14 @@ _POL2_FORM = re.compile(
     re.IGNORECASE,
 )
 _PHOSPHO_FORM = re.compile(r"(?P<gene>[A-Z][A-Z0-9]{1,9})phospho(?P<site>[STY]\d{1,4})")
+_CORE_HISTONE = re.compile(r"(?:histone\s*)?H(1|2A|2B|3|4)", re.IGNORECASE)  # pan-histone ChIP
+_NUCLEIC = {  # DNA / RNA modifications and labels immunoprecipitated (MeDIP, BrdU-IP)
+    "methylcytidine": "Methylcytidine", "5mc": "Methylcytidine", "5-methylcytosine": "Methylcytidine",
+    "5-methylcytidine": "Methylcytidine", "methylcytosine": "Methylcytidine",
+    "hydroxymethylcytidine": "Hydroxymethylcytidine", "5hmc": "Hydroxymethylcytidine",
+    "5-hydroxymethylcytosine": "Hydroxymethylcytidine",
+    "bromodeoxyuridine": "bromodeoxyuridine", "brdu": "bromodeoxyuridine",
+}  # fmt: skip
 _CONTROLS = {
     "igg": "IgG", "rabbit igg": "IgG", "mouse igg": "IgG", "normal igg": "IgG", "normal rabbit igg": "IgG",
     "normal mouse igg": "IgG", "goat igg": "IgG", "rat igg": "IgG", "control igg": "IgG", "igg control": "IgG",
@@ -67,7 +75,7 @@ _CONTROLS = {
 }  # fmt: skip
 _TAGS = {
     "gfp": "GFP", "egfp": "eGFP", "yfp": "YFP", "eyfp": "YFP", "flag": "FLAG", "3xflag": "FLAG",
-    "ha": "HA", "3xha": "HA", "v5": "V5", "myc-tag": "MYC tag", "biotin": "biotin", "avi": "biotin",
+    "ha": "HA", "3xha": "HA", "v5": "V5", "myc-tag": "MYC tag", "biotin": "biotin", "avi": "biotin", "bira": "BirA",
 }  # fmt: skip
 #: short aliases whose meaning as a ChIP target is settled by convention, where the gene
 #: tables list several genes (``ER`` also names EREG; ``p65`` also SYT1 and GORASP1)
@@ -119,6 +127,11 @@ def parse_target(text: str) -> Target | None:
         return Target(_CONTROLS[k], "control", None, text)
     if _key(k) in _TAGS:
         return Target(_TAGS[_key(k)], "tag", None, text)
+    if k in _NUCLEIC:
+        return Target(_NUCLEIC[k], "nucleic acid mark", None, text)
+    m = _CORE_HISTONE.fullmatch(t)
+    if m:
+        return Target(f"H{m.group(1).upper()}", "histone", None, text)
     found = _histone(t)
     if found:
         return found
