@@ -51,7 +51,7 @@ _AFTER_CUE = re.compile(r"^(?:antibody|antibodies|antiserum|ab|abs|chip(?:[-_]?s
 _BEFORE_CUE = re.compile(r"^(?:anti|against|chip(?:[-_]?seq)?s?)$", re.IGNORECASE)
 _POL2_TEXT = re.compile(
     r"\b(?:rna\s+pol(?:ymerase)?\s*(?:ii|2)|pol(?:ymerase)?\s+(?:ii|2)|rnap\s*ii|rnapii|rnapol\s*ii|pol\s*ii|polii|pol2)"
-    r"(?:[\s_-]*\(?\s*(?:phospho[\s-]*)?p?(?:ser|s)[\s-]*[257]\s*(?:p|ph)?\)?)?\b",
+    r"(?:[\s_-]*\(?\s*(?:phospho[\s-]*)?p?(?:ser|s)[\s-]*[257](?:[\s-]*(?:p|ph))?\)?)?\b",
     re.IGNORECASE,
 )
 
@@ -69,8 +69,8 @@ class Candidate:
     id: str | None  # ``HGNC:29079``, ``MGI:...``, ``geoscribe.target:H3K27ac``
     kind: str  # how the name matched: ``approved``, ``previous``, ``alias``, or ``target``
     ambiguous: bool  # the name is a symbol or alias of several genes
-    #: why ``symbol`` is this gene: ``unique``; ``approved`` / ``kind`` (an approved symbol beats
-    #: previous symbols beat aliases); ``case`` (the one written exactly so); ``convention``
+    #: why ``symbol`` is this gene: ``unique``; ``approved`` (an approved symbol beats previous
+    #: symbols and aliases of other genes); ``case`` (the one written exactly so); ``convention``
     #: (:data:`~geoscribe.ontology.targets.CHIP_CONVENTIONS`); ``target``; None when unresolved
     resolved_by: str | None
     genes: tuple[Gene, ...] = ()  # every gene of the organism the name matches
@@ -172,7 +172,7 @@ def _gene_candidate(piece, span, field, key, cue, organism, index) -> Candidate 
     gene, tied = best(list(genes), piece)
     if gene is not None:
         several = len({g.id for g in genes}) > 1
-        resolved = "case" if tied else "approved" if several and gene.kind == "approved" else "kind" if several else "unique"
+        resolved = "case" if tied else "approved" if several else "unique"
         return Candidate(piece, span, field, key, cue, gene.symbol, gene.id, gene.kind, several, resolved, genes)
     conv = convention(piece, organism)
     chosen = next((g for g in genes if g.symbol == conv), None)

@@ -261,13 +261,17 @@ def lookup(symbol: str, organism: str | None = None, *, index: GeneIndex | None 
 def best(genes: list[Gene], name: str | None = None) -> tuple[Gene | None, bool]:
     """``(gene, ambiguous)``: the one gene of the best match kind, or ``(None, True)`` when
     several genes share it (``ER`` is an alias of ESR1 and EREG). An approved symbol
-    beats a previous symbol beats an alias: nomenclature authorities keep the first
-    unique, not the others. Among several, the one whose name is written exactly as
+    beats previous symbols and aliases (nomenclature authorities keep it unique); a
+    previous symbol and an alias of two genes tie (``CBP`` was OPN1LW's symbol and is
+    CREBBP's alias). Among several, the one whose name is written exactly as
     ``name`` wins (FlyBase's ``dm`` is Myc, ``Dm`` is Lam; ``p65`` is RELA, ``P65`` SYT1):
     then ``ambiguous`` is still True."""
     if not genes:
         return None, False
-    top = [g for g in genes if g.kind == genes[0].kind and g.organism == genes[0].organism]
+    if genes[0].kind == "approved":
+        top = [g for g in genes if g.kind == "approved" and g.organism == genes[0].organism]
+    else:  # a previous symbol of one gene does not outrank an alias of another (CBP: OPN1LW, CREBBP)
+        top = [g for g in genes if g.organism == genes[0].organism]
     if len({g.id for g in top}) == 1:
         return top[0], False
     if name is not None:
