@@ -33,7 +33,7 @@ def _coverage(args) -> None:
     with_genes, without = TermMapper(), TermMapper(genes=False)
     for schema, attribute in SETS:
         records = read_pairs_records(data_dir() / schema / "pairs.csv", schema)
-        for name, mapper in (("before (UniProt entry names)", without), ("with gene terms", with_genes)):
+        for name, mapper in (("gene terms off", without), ("with gene terms", with_genes)):
             cov = next(c for c in coverage(records, mapper=mapper) if c.attribute == attribute)
             print(f"{schema:<9} {attribute:<16} {name:<30} {cov.mapped:>4}/{cov.distinct:<4} = {cov.share:.1%}")
         by = Counter()
@@ -45,7 +45,11 @@ def _coverage(args) -> None:
                 seen.add(v)
                 m = with_genes.map(attribute, v, r["Organism"] if "Organism" in r.schema else None)
                 by[m.ontology if m else "unmapped"] += 1
+        total = sum(by.values())
+        standard = total - by["unmapped"] - by["geoscribe"]
         print(f"          distinct values by source: {dict(by.most_common())}")
+        print(f"          with a standard term (gene ID or ontology; geoscribe.target terms left out): "
+              f"{standard}/{total} = {standard / total:.1%}")
 
 
 def _sample(args) -> None:
