@@ -83,7 +83,8 @@ class Candidate:
 
 
 def _field_of(line: str) -> list[tuple[int, int, str, str | None]]:
-    """``(start, end, field, key)`` of every key: value item and of each header region."""
+    """``(start, end, field, key)`` of every ``key: value`` item; field is ``antibody`` /
+    ``target`` for target keys, else None (the header region's name applies)."""
     spans = []
     for item in _items(line):
         if item.concept == "target":
@@ -209,9 +210,9 @@ def gene_candidates(text: str, organism: str | None = None, *, index: GeneIndex 
         field, key = where(m.start())
         target = parse_target(m.group())
         name, gid = (target.name, target.id) if target else ("POLR2A", None)
-        if target is None:
-            hits = index.lookup("POLR2A", org)
-            gid = hits[0].id if hits else None
+        if target is None:  # the organism's own POLR2A (mouse Polr2a); none in fly / worm tables by that name
+            hits = [g for g in index.lookup("POLR2A", org) if g.kind == "approved"]
+            name, gid = (hits[0].symbol, hits[0].id) if hits else (name, None)
         cue = _cue(line, m.start(), m.end(), "whole", field, False)
         out.append(Candidate(m.group(), (m.start(), m.end()), field, key, cue, name, gid,
                              "target" if target else "alias", False, "target" if target else "convention", (), target))  # fmt: skip
