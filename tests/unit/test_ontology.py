@@ -33,7 +33,7 @@ def tiny_index_path(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def mapper(tiny_index_path) -> TermMapper:
-    return TermMapper(OntologyIndex(tiny_index_path))
+    return TermMapper(OntologyIndex(tiny_index_path), genes=False)  # the UniProt path; gene terms: test_genes.py
 
 
 @pytest.mark.parametrize(

