@@ -74,6 +74,9 @@ FOLLOWS: dict[str, str] = {"Age units": "Age", "Investigated as": "Target of ass
 EXPERIMENT_ATTRIBUTES = ("Assay name", "Assay type", "Target of assay", "Genome assembly", "Project",
                          "Investigated as", "Factor")
 
+#: Cistrome's Factor for an accessibility assay (its curators write the assay in place of a factor)
+ACCESSIBILITY_FACTOR = {"ATAC-seq": "ATAC-seq", "DNase-seq": "DNase"}
+
 #: the ChIP target and what only applies with one
 TARGET_ATTRIBUTES = ("Factor", "Target of assay", "Investigated as")
 
@@ -242,11 +245,15 @@ class Grounding:
             if any(w in _norm(values.get("Assay name", "")) for w in ("knockdown", "crispr", "rnai", "followed by")):
                 for attr in TARGET_ATTRIBUTES:  # a perturbation's target applies to an RNA-seq readout
                     ruled_out.pop(attr, None)
+            if assay is not None and "Factor" in values:  # Cistrome names an accessibility assay as its factor
+                factor = ACCESSIBILITY_FACTOR.get(assay.name)
+                if factor and factor.lower() in getattr(self, "values_", {}).get("Factor", {}):
+                    ruled_out.pop("Factor", None)
+                    put("Factor", factor, "stated", 1.0, _evidence_of(assay))
             for attr, why in ruled_out.items():
-                if attr in values and find_span(text, values[attr]) is None or attr in ("Project", "Genome assembly"):
-                    if attr in values:
-                        put(attr, NONE, None, 1.0)
-                        evidence[attr] = {"not_applicable": why}
+                if attr in values:
+                    put(attr, NONE, None, 1.0)
+                    evidence[attr] = {"not_applicable": why}
         # 3. facts recorded about the named entity
         entity = ENTITY.get(schema.name)
         if self.known and entity and entity in values:
@@ -270,9 +277,14 @@ class Grounding:
             follows = FOLLOWS.get(attr)
             if span is None and follows in source and value.lower() in getattr(self, "values_", {}).get(attr, {}):
                 put(attr, value, "model", confidence.get(attr, 0.0))  # goes with its grounded antecedent
-            elif span is not None and (attr not in TARGET_ATTRIBUTES or chip or p_in >= 0.5 or (
+            elif span is not None and (
                     value.lower() in getattr(self, "values_", {}).get(attr, {})
-                    and confidence.get(attr, 0.0) >= max(threshold, self.target_confidence))):
+                    and (attr not in TARGET_ATTRIBUTES or chip or p_in >= 0.5
+                         or confidence.get(attr, 0.0) >= max(threshold, self.target_confidence))
+                    or value.lower() not in getattr(self, "values_", {}).get(attr, {})
+                    and (p_in >= 0.5 or chip and attr in TARGET_ATTRIBUTES)):
+                # a span that is no training value is a new name only in a training-like record
+                # (a new factor, a new cell line); elsewhere it is a fragment (plokij, 12345)
                 # a ChIP target copied from an out-of-domain record that shows no ChIP must also be a
                 # confident training value: the model copies titles' words there (TUM101, Prostate, PBMC)
                 put(attr, value, "copied", confidence.get(attr, 0.0),
@@ -331,6 +343,8 @@ class Grounding:
             return True
         if set(_stems(stated)) < set(_stems(model)):
             return True  # the model's value says more: foreskin fibroblast for a stated fibroblast
+        if attr in TARGET_ATTRIBUTES and model.lower().startswith(stated.lower()):
+            return True  # H3K4me3 for an antibody read as "H3"
         if stated.lower() in known:
             return False
         if attr in TARGET_ATTRIBUTES:
