@@ -59,6 +59,10 @@ CLOSED_VOCABULARY: dict[str, tuple[str, ...]] = {
     "encode": (),  # the stated reader already writes ENCODE's Sex, Age units, Life stage... spellings
 }
 
+#: attributes the model may fill only when a word of its value is cued in the text (a life stage from
+#: ``embryo``, ``larva``, ``adult``; not ``adult`` for any human sample)
+CUED = ("Life stage",)
+
 #: the attribute naming the biological entity whose recorded facts fill the others (rule 3)
 ENTITY: dict[str, str] = {"cistrome": "Cell Line", "encode": "Biosample term name"}
 
@@ -69,6 +73,9 @@ FOLLOWS: dict[str, str] = {"Age units": "Age", "Investigated as": "Target of ass
 #: attributes of the experiment, not of the biological entity: never an entity's recorded fact
 EXPERIMENT_ATTRIBUTES = ("Assay name", "Assay type", "Target of assay", "Genome assembly", "Project",
                          "Investigated as", "Factor")
+
+#: Cistrome's Factor for an accessibility assay (its curators write the assay in place of a factor)
+ACCESSIBILITY_FACTOR = {"ATAC-seq": "ATAC-seq", "DNase-seq": "DNase"}
 
 #: the ChIP target and what only applies with one
 TARGET_ATTRIBUTES = ("Factor", "Target of assay", "Investigated as")
@@ -81,6 +88,12 @@ def _stems(value: str) -> list[str]:
 
 
 _STOP = frozenset("of the and in from with to a an cell cells line human mouse".split())
+
+
+def _cued(text: str, value: str) -> bool:
+    """True when the text holds the first five letters of a word of ``value`` (``embry`` of embryonic)."""
+    low = text.lower()
+    return any(w[:5] in low for w in re.findall(r"[a-z]{4,}", value.lower()))
 
 
 def _squash(value: str) -> str:
@@ -126,8 +139,16 @@ class Grounding:
         return get_schema(self.schema)
 
     # ------------------------------------------------------------------ fitting
-    def fit(self, records: Sequence[Record]) -> Grounding:
-        """Learn the training values, the entity facts and the abstention values from training records."""
+    def fit(self, records: Sequence[Record], texts: Sequence[str] | None = None,
+            background: Sequence[str] | None = None) -> Grounding:
+        """Learn the training values, the entity facts and the abstention values from training records;
+        with the training ``texts`` and ``background`` archive texts, also the :class:`DomainModel`
+        that discounts the model's confidence on inputs unlike its training data."""
+        self.domain_ = None
+        if texts is not None and background:
+            from .domain import DomainModel
+
+            self.domain_ = DomainModel().fit(texts, background)
         schema = self.attribute_set
         self.values_: dict[str, dict[str, str]] = {a: {} for a in schema.attributes}
         for r in records:
@@ -159,15 +180,25 @@ class Grounding:
         return self
 
     # ------------------------------------------------------------------ grounding
-    def ground(self, record: Record, sample: Sample | str, *, min_confidence: float | None = None) -> Record:
+    def in_domain(self, texts: Sequence[str]) -> list[float]:
+        """``P(in domain)`` of each input line (1.0 for all without a fitted domain model)."""
+        domain = getattr(self, "domain_", None)
+        if domain is None:
+            return [1.0] * len(texts)
+        return [float(p) for p in domain.probability(texts)]
+
+    def ground(self, record: Record, sample: Sample | str, *, min_confidence: float | None = None,
+               in_domain: float | None = None) -> Record:
         """``record`` with every value's source and evidence, unsupported values abstained
-        (``min_confidence`` overrides the constructor's for this call)."""
+        (``min_confidence`` overrides the constructor's for this call). ``in_domain`` is the
+        input's :meth:`in_domain` probability when the caller computed it for a whole batch."""
         threshold = self.min_confidence if min_confidence is None else min_confidence
         from ..assay import assay_evidence, not_applicable
         from ..stated import read_stated
 
         schema = self.attribute_set
         text = format_sample(sample) if isinstance(sample, Sample) else (sample or "")
+        p_in = self.in_domain([text])[0] if in_domain is None else in_domain
         values = dict(record.values)
         confidence = dict(record.confidence)
         source: dict[str, str] = {}
@@ -214,18 +245,22 @@ class Grounding:
             if any(w in _norm(values.get("Assay name", "")) for w in ("knockdown", "crispr", "rnai", "followed by")):
                 for attr in TARGET_ATTRIBUTES:  # a perturbation's target applies to an RNA-seq readout
                     ruled_out.pop(attr, None)
+            if assay is not None and "Factor" in values:  # Cistrome names an accessibility assay as its factor
+                factor = ACCESSIBILITY_FACTOR.get(assay.name)
+                if factor and factor.lower() in getattr(self, "values_", {}).get("Factor", {}):
+                    ruled_out.pop("Factor", None)
+                    put("Factor", factor, "stated", 1.0, _evidence_of(assay))
             for attr, why in ruled_out.items():
-                if attr in values and find_span(text, values[attr]) is None or attr in ("Project", "Genome assembly"):
-                    if attr in values:
-                        put(attr, NONE, None, 1.0)
-                        evidence[attr] = {"not_applicable": why}
+                if attr in values:
+                    put(attr, NONE, None, 1.0)
+                    evidence[attr] = {"not_applicable": why}
         # 3. facts recorded about the named entity
         entity = ENTITY.get(schema.name)
         if self.known and entity and entity in values:
             name = self._named_entity(text, values[entity], grounded=entity in source)
             facts = getattr(self, "facts_", {}).get(name.lower(), {}) if name else {}
             for attr, value in facts.items():
-                if attr in values and attr not in source and attr in EVIDENCE_ONLY.get(schema.name, ()) \
+                if attr in values and attr not in source and attr in (*EVIDENCE_ONLY.get(schema.name, ()), *CUED) \
                         and find_span(text, values[attr]) is None:
                     put(attr, value, "known", max(confidence.get(attr, 0.0), 0.9),
                         {"basis": f"training pairs of {entity} {name}"})
@@ -242,15 +277,25 @@ class Grounding:
             follows = FOLLOWS.get(attr)
             if span is None and follows in source and value.lower() in getattr(self, "values_", {}).get(attr, {}):
                 put(attr, value, "model", confidence.get(attr, 0.0))  # goes with its grounded antecedent
-            elif span is not None:
+            elif span is not None and (
+                    value.lower() in getattr(self, "values_", {}).get(attr, {})
+                    and (attr not in TARGET_ATTRIBUTES or chip or p_in >= 0.5
+                         or confidence.get(attr, 0.0) >= max(threshold, self.target_confidence))
+                    or value.lower() not in getattr(self, "values_", {}).get(attr, {})
+                    and (p_in >= 0.5 or chip and attr in TARGET_ATTRIBUTES)):
+                # a span that is no training value is a new name only in a training-like record
+                # (a new factor, a new cell line); elsewhere it is a fragment (plokij, 12345)
+                # a ChIP target copied from an out-of-domain record that shows no ChIP must also be a
+                # confident training value: the model copies titles' words there (TUM101, Prostate, PBMC)
                 put(attr, value, "copied", confidence.get(attr, 0.0),
                     {"span": list(span), "text": text[span[0]:span[1]]})
             elif (value.lower() in getattr(self, "values_", {}).get(attr, {})
                   and (attr not in evidence_only or value.lower() in INFERABLE_VALUES.get(attr, ()))
-                  and confidence.get(attr, 0.0) >= (
+                  and (attr not in CUED or _cued(text, value))
+                  and p_in >= 0.5 and confidence.get(attr, 0.0) >= (
                       max(threshold, self.target_confidence) if attr in TARGET_ATTRIBUTES and not chip
                       else threshold)):
-                put(attr, value, "model", confidence.get(attr, 0.0))
+                put(attr, value, "model", confidence.get(attr, 0.0), {"in_domain": round(p_in, 3)})
             else:
                 put(attr, self._abstain(attr), None, confidence.get(attr, 0.0))
         if "Age units" in values and "Age" not in source and source.get("Age units") != "stated":
@@ -298,6 +343,8 @@ class Grounding:
             return True
         if set(_stems(stated)) < set(_stems(model)):
             return True  # the model's value says more: foreskin fibroblast for a stated fibroblast
+        if attr in TARGET_ATTRIBUTES and model.lower().startswith(stated.lower()):
+            return True  # H3K4me3 for an antibody read as "H3"
         if stated.lower() in known:
             return False
         if attr in TARGET_ATTRIBUTES:
@@ -310,7 +357,7 @@ class Grounding:
         if grounded or find_span(text, value) is not None:
             return value
         if getattr(self, "_fact_names", None) is None:
-            self._fact_names = sorted((n for n in getattr(self, "facts_", {}) if len(n) >= 3),
+            self._fact_names = sorted((n for n in getattr(self, "facts_", {}) if len(n) >= 2),
                                       key=lambda n: (-len(n), n))
         low = text.lower()
         for name in self._fact_names:
@@ -330,6 +377,7 @@ class Grounding:
             "values": getattr(self, "values_", {}),
             "facts": getattr(self, "facts_", {}),
             "abstain": getattr(self, "abstain_", {}),
+            "domain": self.domain_.to_dict() if getattr(self, "domain_", None) is not None else None,
         }
 
     @classmethod
@@ -338,6 +386,9 @@ class Grounding:
         obj.values_ = {str(a): {str(k): str(v) for k, v in t.items()} for a, t in data["values"].items()}
         obj.facts_ = {str(e): {str(a): str(v) for a, v in f.items()} for e, f in data["facts"].items()}
         obj.abstain_ = {str(a): str(v) for a, v in data["abstain"].items()}
+        from .domain import DomainModel
+
+        obj.domain_ = DomainModel.from_dict(data["domain"]) if data.get("domain") else None
         unknown = set(obj.values_) - set(obj.attribute_set.attributes)
         if unknown:
             raise ValueError(f"attributes not in the {obj.schema} set: {sorted(unknown)}")
@@ -350,3 +401,23 @@ def _evidence_of(assay: Any) -> dict[str, Any]:
     if assay.span is not None:
         out["span"] = list(assay.span)
     return out
+
+
+def read_background(path: str) -> list[str]:
+    """Archive texts for the domain model: a CSV/TSV with an ``input`` column, or one text per line."""
+    from pathlib import Path
+
+    from ..errors import InputError
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError(f"{file}: background texts not found.")
+    if file.suffix in (".csv", ".tsv"):
+        import csv
+
+        with open(file, newline="", encoding="utf-8") as fh:
+            rows = csv.DictReader(fh, delimiter="\t" if file.suffix == ".tsv" else ",")
+            if "input" not in (rows.fieldnames or []):
+                raise InputError(f"{file}: needs an 'input' column.")
+            return [r["input"] for r in rows if r["input"]]
+    return [line.rstrip("\n") for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -54,7 +54,7 @@ from ...estimator import check_fitted, data_hash, new_from_config, read_metadata
 from ...schema import NONE, Record
 from ...text import Sample, format_sample
 from ..base import Translator
-from ..grounding import Grounding
+from ..grounding import Grounding, read_background
 from ..baselines import LinearBaseline, check_pairs
 from ..seq2seq import Seq2SeqTranslator
 from ._evidence import named_evidence
@@ -104,6 +104,7 @@ class HybridTranslator(Translator):
         organism: bool = True,
         grounding: bool = True,
         min_confidence: float = 0.5,
+        background_data: str | None = None,
         seed: int = 0,
     ) -> None:
         self.schema = schema
@@ -119,6 +120,7 @@ class HybridTranslator(Translator):
         self.organism = organism
         self.grounding = grounding
         self.min_confidence = min_confidence
+        self.background_data = background_data
         self.seed = seed
 
     # ------------------------------------------------------------------ parts
@@ -161,7 +163,9 @@ class HybridTranslator(Translator):
         self.linear_ = LinearBaseline(**self._linear_params()).fit(texts, records, progress=progress)
         self.patterns_ = ContextPatterns().fit(texts, records)
         self.properties_ = PropertyTable().fit(records, self.record_schema)
-        self.grounding_ = Grounding(schema=self.schema, min_confidence=self.min_confidence).fit(records)
+        background = read_background(self.background_data) if self.background_data else None
+        self.grounding_ = Grounding(schema=self.schema, min_confidence=self.min_confidence).fit(
+            records, texts, background)
         self.seq2seq_ = s2s
         self.data_hash_ = data_hash(texts, records)
         return self
@@ -188,7 +192,9 @@ class HybridTranslator(Translator):
         if not self.grounding or grounding is None:
             return records
         threshold = self.min_confidence if min_confidence is None else min_confidence
-        return [grounding.ground(r, x, min_confidence=threshold) for r, x in zip(records, inputs)]
+        in_domain = grounding.in_domain(lines)
+        return [grounding.ground(r, x, min_confidence=threshold, in_domain=p)
+                for r, x, p in zip(records, inputs, in_domain)]
 
     def _open_attributes(self) -> set[str]:
         """Attributes whose values are mostly written in the input (those the context patterns were
