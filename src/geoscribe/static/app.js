@@ -220,11 +220,13 @@ function renderResults(out) {
     for (const attr of attrs) {
       const td = el("td", null, "value");
       td.dataset.attribute = attr;
-      td.append(el("span", row.values[attr] ?? "", "v"));
+      td.append(el("div", row.values[attr] ?? "", "v"));
+      const meta = el("div", null, "cell-meta");
       const badge = sourceBadge(source[attr], evidence[attr]);
-      if (badge) td.append(" ", badge);
+      if (badge) meta.append(badge, " ");
       const c = row.confidence[attr];
-      if (c !== null && c !== undefined) td.append(el("div", `conf ${Number(c).toFixed(2)}`, "cell-conf"));
+      if (c !== null && c !== undefined) meta.append(el("span", `conf ${Number(c).toFixed(2)}`, "cell-conf"));
+      td.append(meta);
       const notes = [];
       if (row.terms[attr]) notes.push(`${row.terms[attr].label || ""} (${row.terms[attr].curie})`);
       if (evidence[attr] && evidence[attr].not_applicable) notes.push(`not applicable: ${evidence[attr].not_applicable}`);
