@@ -59,9 +59,26 @@ TERMS = {  # value -> (curie, label), as the ontology step would store them
 }
 
 
+def grounding(text: str, attr: str, value: str) -> tuple[str | None, dict | None]:
+    """A fixture's (source, evidence) of one value, as grounding would give them: the cell line
+    is stated (read off the title), the factor copied from the characteristics, the tissue a
+    known fact of the line, the cell type a model guess; a None value has no source."""
+    if value == "None":
+        return None, {"not_applicable": "no cell line named"} if attr == "Cell Line" else None
+    if attr in ("Cell Line", "Factor"):
+        start = text.rfind(value) if attr == "Factor" else text.find(value)
+        evidence = {"span": [start, start + len(value)], "text": value}
+        if attr == "Cell Line":
+            evidence.update(key="title", field="title")
+        return ("stated" if attr == "Cell Line" else "copied"), evidence
+    if attr == "Tissue Type":
+        return "known", {"basis": "training pairs"}
+    return "model", None
+
+
 def make_store_db(path: Path) -> Path:
     """An ingest database (written through the pipeline's Store) holding 40 translated samples."""
-    from geoscribe.io.store import ANNOTATION_COLUMNS, SAMPLE_COLUMNS, Store
+    from geoscribe.io.store import ANNOTATION_COLUMNS, SAMPLE_COLUMNS, Store, encode_evidence
 
     texts, records = pairs()
     samples, annotations = [], []
@@ -75,7 +92,8 @@ def make_store_db(path: Path) -> Path:
         samples.append([fields.get(c, "") for c in SAMPLE_COLUMNS])
         for j, (attr, value) in enumerate(record.values.items()):
             curie, label = TERMS.get(value, (None, None))
-            ann = {"sample_key": gsm, "schema": "cistrome", "attribute": attr, "value": value,
+            source, evidence = grounding(text, attr, value)
+            ann = {"source": source, "evidence": encode_evidence(evidence), "sample_key": gsm, "schema": "cistrome", "attribute": attr, "value": value,
                    "confidence": round(0.5 + ((i + j) % 5) / 10, 2), "curie": curie, "term_label": label,
                    "model": "fixture", "model_version": "0", "translated_at": "2024-01-01T00:00:00"}
             annotations.append([ann[c] for c in ANNOTATION_COLUMNS])

@@ -1,6 +1,7 @@
 """End to end: `geoscribe serve` on 127.0.0.1 in its own process, driven in headless
 Chromium (Debian's ``chromium`` + ``chromium-driver``, through selenium): translate a
-pasted text, run a faceted search, save a screenshot.
+pasted text, run a faceted search, see each value's source and its span marked in the
+input, save a screenshot.
 
 ``scripts/ci_browser_deps.sh`` installs the browser; without it the test skips.
 Set ``GEOSCRIBE_SCREENSHOT=PATH`` to keep a copy of the screenshot, and
@@ -21,6 +22,7 @@ import pytest
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed (pip install -e '.[test]')")
 import httpx  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -127,7 +129,8 @@ def test_browser_translate_and_faceted_search(server, browser, tmp_path):
     rows = browser.find_elements(By.CSS_SELECTOR, "#translate-table tbody tr")
     assert [r.find_element(By.TAG_NAME, "td").text for r in rows] == ["Cell Line", "Cell Type", "Tissue Type", "Factor"]
     for row in rows:  # a confidence in [0, 1] per attribute
-        assert 0.0 <= float(row.find_elements(By.TAG_NAME, "td")[2].text) <= 1.0
+        assert 0.0 <= float(row.find_elements(By.TAG_NAME, "td")[3].text) <= 1.0
+    assert browser.find_element(By.ID, "translate-input").text == text
     assert "ms" in browser.find_element(By.ID, "translate-status").text
 
     # faceted search: all samples, then free text, then a facet value
@@ -147,12 +150,29 @@ def test_browser_translate_and_faceted_search(server, browser, tmp_path):
     liver.click()
     _text_is(browser, "result-count", lambda t: t.startswith("10 samples"))
     assert "Tissue Type: Liver" in browser.find_element(By.ID, "active-filters").text
-    result_rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
+    result_rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr.sample")
     assert len(result_rows) == 10
     link = result_rows[0].find_element(By.CSS_SELECTOR, "td a")
     assert link.get_attribute("href") == f"https://www.ncbi.nlm.nih.gov/geo/query/acc.cgi?acc={link.text}"
     assert all("Liver" in r.text for r in result_rows)
     assert "conf " in result_rows[0].text
+
+    # sources: a badge per value; pointing at a stated value marks its span in the sample's input
+    hepg2 = next(r for r in result_rows if "HepG2" in r.text)
+    line_cell = hepg2.find_element(By.CSS_SELECTOR, 'td[data-attribute="Cell Line"]')
+    assert line_cell.find_element(By.CSS_SELECTOR, ".src").text == "stated"
+    assert hepg2.find_element(By.CSS_SELECTOR, 'td[data-attribute="Tissue Type"] .src').text == "known"
+    input_line = hepg2.find_element(By.XPATH, "following-sibling::tr[1]").find_element(By.CSS_SELECTOR, ".input-line")
+    assert input_line.find_elements(By.TAG_NAME, "mark") == []
+    ActionChains(browser).move_to_element(line_cell).perform()
+    WebDriverWait(browser, 10).until(lambda d: input_line.find_elements(By.TAG_NAME, "mark"))
+    assert input_line.find_element(By.TAG_NAME, "mark").text == "HepG2"
+    factor_cell = hepg2.find_element(By.CSS_SELECTOR, 'td[data-attribute="Factor"]')
+    factor_cell.click()  # pinned: stays marked when the pointer leaves
+    ActionChains(browser).move_to_element(browser.find_element(By.ID, "result-count")).perform()
+    factor = factor_cell.find_element(By.CSS_SELECTOR, ".v").text
+    assert input_line.find_element(By.TAG_NAME, "mark").text == factor
+    assert input_line.text.endswith(f"antibody: {factor}")  # the copied span, at the end of the input
 
     browser.execute_script("window.scrollTo(0, 0)")
     shot = tmp_path / "serve.png"

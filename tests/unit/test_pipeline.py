@@ -153,9 +153,10 @@ def test_limit_takes_the_first_samples(tmp_path, tiny_model):
 
 def _geometadb(path: Path, n: int) -> Path:
     con = sqlite3.connect(path)
-    con.execute("CREATE TABLE gsm (gsm TEXT, title TEXT, gpl TEXT, characteristics_ch1 TEXT, source_name_ch1 TEXT)")
-    con.executemany("INSERT INTO gsm VALUES (?, ?, ?, ?, ?)", [
-        (f"GSM{i}", f"K562 CTCF {i}", "GPL1", "cell line: K562;\tantibody: CTCF", "K562") for i in range(n)
+    con.execute("CREATE TABLE gsm (gsm TEXT, title TEXT, gpl TEXT, characteristics_ch1 TEXT, source_name_ch1 TEXT, "
+                "type TEXT)")
+    con.executemany("INSERT INTO gsm VALUES (?, ?, ?, ?, ?, ?)", [
+        (f"GSM{i}", f"K562 CTCF {i}", "GPL1", "cell line: K562;\tantibody: CTCF", "K562", "genomic") for i in range(n)
     ])  # fmt: skip
     con.commit()
     con.close()
@@ -173,6 +174,7 @@ def test_geometadb_gz_partitions_read_like_the_reader(tmp_path):
         assert plan.partitions[0].source_file == str(gz.resolve()) and plan.workdir.is_dir()
         got = [s for p in plan.partitions for _, s in read_partition(p)]
         assert got == list(read_samples(db))
+        assert {s.sample_type for s in got} == {"genomic"}  # the assay's evidence reaches the translator
         assert [pos for pos, _ in read_partition(plan.partitions[1], start=15)] == list(range(15, 20))
     finally:
         workdir = plan.workdir

@@ -224,3 +224,87 @@ def test_serve_old_filter_form_still_works_with_a_deprecation_header(client):
     assert old.status_code == 200 and old.json() == new.json()
     assert old.headers["Deprecation"] == "true" and "write 'Factor:CTCF'" in old.headers["Warning"]
     assert "Deprecation" not in new.headers
+
+
+def test_serve_samples_carry_source_and_evidence(client):
+    rows = client.get("/samples", params={"filter": "Cell Line:K562", "limit": 5}).json()["samples"]
+    assert len(rows) == 5
+    for row in rows:
+        assert row["source"] == {"Cell Line": "stated", "Cell Type": "model", "Tissue Type": "known",
+                                 "Factor": "copied"}
+        for attr in ("Cell Line", "Factor"):  # stated and copied values: the span of the input they came from
+            start, end = row["evidence"][attr]["span"]
+            assert row["input"][start:end] == row["values"][attr] == row["evidence"][attr]["text"]
+        assert row["evidence"]["Cell Line"]["key"] == "title" and row["evidence"]["Factor"]["key"] is None
+        assert row["evidence"]["Tissue Type"]["basis"] == "training pairs" and "Cell Type" not in row["evidence"]
+    unnamed = client.get("/samples", params={"filter": "Cell Line:None", "limit": 1}).json()["samples"][0]
+    assert "Cell Line" not in unnamed["source"]  # a None value has no source
+    assert unnamed["evidence"]["Cell Line"]["not_applicable"] == "no cell line named"
+
+
+def _grounded_stub():
+    """A translator that states the factor after 'antibody: ' with its span and marks the cell type
+    not applicable: what the grounded hybrid returns, without its weight."""
+    import re
+
+    from geoscribe.schema import CISTROME, Record
+    from geoscribe.translate.base import Translator
+
+    class GroundedStub(Translator):
+        kind = "grounded-stub"
+        schema = "cistrome"
+
+        def translate(self, texts, **kwargs):
+            out = []
+            for text in texts:
+                m = re.search(r"antibody: (\S+)", text)
+                values = {"Cell Line": "None", "Cell Type": "None", "Tissue Type": "unknown",
+                          "Factor": m.group(1) if m else "None"}
+                rec = Record(CISTROME, values, {a: 1.0 for a in values})
+                if m:
+                    rec.source["Factor"] = "stated"
+                    rec.evidence["Factor"] = {"span": [m.start(1), m.end(1)], "text": m.group(1), "key": "antibody"}
+                rec.evidence["Cell Type"] = {"not_applicable": "test", "extra": 1}
+                out.append(rec)
+            return out
+
+    return GroundedStub()
+
+
+def test_serve_translate_carries_source_and_evidence(store):
+    client = TestClient(create_app(db=store, models={"cistrome": _grounded_stub()}))
+    texts = [*pairs()[0][:3], "no antibody named here"]
+    records = client.post("/translate", json={"texts": texts}).json()["records"]
+    assert [r["input"] for r in records] == texts
+    for rec in records[:3]:
+        assert rec["source"] == {"Factor": "stated"}
+        start, end = rec["evidence"]["Factor"]["span"]
+        assert rec["input"][start:end] == rec["values"]["Factor"] == rec["evidence"]["Factor"]["text"] != "None"
+        assert rec["evidence"]["Factor"]["key"] == "antibody"
+    assert records[3]["source"] == {} and "Factor" not in records[3]["evidence"]
+    assert all(r["evidence"]["Cell Type"] == {"span": None, "text": None, "key": None, "field": None, "basis": None,
+                                              "not_applicable": "test", "extra": 1} for r in records)
+
+
+def test_serve_translate_of_an_ungrounded_model_has_no_sources(client):
+    rec = client.post("/translate", json={"text": pairs()[0][0]}).json()["records"][0]
+    assert rec["source"] == {} and rec["evidence"] == {}
+
+
+def test_serve_drops_malformed_sources_and_spans():
+    from geoscribe.serve._routes import _evidence, _sources
+
+    assert _sources({"Factor": "copied", "Cell Line": "guessed", "Tissue Type": None}) == {"Factor": "copied"}
+    out = _evidence({"Factor": {"span": [1, "x"], "text": "CTCF"}, "Cell Line": {"span": [0, 4]},
+                     "Cell Type": "not a dict", "Tissue Type": {}})
+    assert set(out) == {"Factor", "Cell Line"}
+    assert out["Factor"].span is None and out["Factor"].text == "CTCF" and out["Cell Line"].span == [0, 4]
+
+
+def test_serve_openapi_describes_source_and_evidence(client):
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for model in ("SampleRow", "TranslatedRecord"):
+        props = schemas[model]["properties"]
+        assert props["source"]["additionalProperties"]["enum"] == ["stated", "copied", "known", "model"]
+        assert props["evidence"]["additionalProperties"] == {"$ref": "#/components/schemas/Evidence"}
+    assert {"span", "text", "key", "field", "basis", "not_applicable"} <= set(schemas["Evidence"]["properties"])

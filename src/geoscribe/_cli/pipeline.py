@@ -122,7 +122,8 @@ def query(
             return
         typer.echo(f"{total} samples match" + (f"; showing {offset + 1}-{offset + len(rows)}" if rows else ""))
         for r in rows:
-            values = " - ".join(f"{a}: {v}" for a, v in r["values"].items())
+            values = " - ".join(f"{a}: {v}" + (f" [{r['source'][a]}]" if a in r["source"] else "")
+                                for a, v in r["values"].items())
             typer.echo(f"{r['gsm'] or r['sample_key']}\t{values}")
 
 

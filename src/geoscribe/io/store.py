@@ -6,7 +6,9 @@ One file holds every translated sample, traceable to its source:
   stable hash of source file and position when the GSM is empty), its text
   fields, the model input line, ``source_file``, ``position`` and ``read_at``;
 * ``annotations``: one row per (sample, attribute set, attribute) with value,
-  confidence, ontology CURIE and label, model name and version, ``translated_at``;
+  confidence, ontology CURIE and label, the value's ``source`` (stated, copied,
+  known, model) and ``evidence`` (JSON: the span of ``input`` it was read from...),
+  model name and version, ``translated_at``;
 * ``ingest_runs`` (run log) and ``ingest_progress`` (resume points);
 * views after the Genomic Conceptual Model: ``biosample``, ``donor``,
   ``experiment_type``, ``dataset`` (attributes pivoted per sample and set).
@@ -37,8 +39,11 @@ SAMPLE_FIELDS = tuple(f for f in FIELDS if f != "text")
 SAMPLE_COLUMNS = ("sample_key", *SAMPLE_FIELDS, "input", "source_file", "position", "read_at")
 ANNOTATION_COLUMNS = (
     "sample_key", "schema", "attribute", "value", "confidence", "curie", "term_label",
-    "model", "model_version", "translated_at",
+    "source", "evidence", "model", "model_version", "translated_at",
 )  # fmt: skip
+#: annotation columns added after the first release: an older database gets them (NULL) when
+#: opened for writing, and reads them as NULL (no source, no evidence) when opened read-only
+LATER_ANNOTATION_COLUMNS = ("source", "evidence")
 RUN_COLUMNS = (
     "run_id", "source", "schema", "model", "model_version", "engine", "normalise",
     "started_at", "finished_at", "status", "n_read", "n_translated", "n_skipped", "skipped",
@@ -51,8 +56,8 @@ _TABLES = {
     + ", input VARCHAR, source_file VARCHAR, position BIGINT, read_at VARCHAR",
     "annotations": """
         sample_key VARCHAR NOT NULL, schema VARCHAR NOT NULL, attribute VARCHAR NOT NULL,
-        value VARCHAR, confidence DOUBLE, curie VARCHAR, term_label VARCHAR, model VARCHAR,
-        model_version VARCHAR, translated_at VARCHAR,
+        value VARCHAR, confidence DOUBLE, curie VARCHAR, term_label VARCHAR, source VARCHAR,
+        evidence VARCHAR, model VARCHAR, model_version VARCHAR, translated_at VARCHAR,
         PRIMARY KEY (sample_key, schema, attribute)""",
     "ingest_runs": """
         run_id VARCHAR PRIMARY KEY, source VARCHAR, schema VARCHAR, model VARCHAR,
@@ -93,6 +98,22 @@ class DatabaseUnusableError(StoreError):
 
 def utc_now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def encode_evidence(evidence: dict | None) -> str | None:
+    """A value's evidence as the JSON stored in ``annotations.evidence`` (None: no evidence)."""
+    return json.dumps(evidence, ensure_ascii=False, sort_keys=True) if evidence else None
+
+
+def decode_evidence(text: str | None) -> dict | None:
+    """The stored evidence back as a dict; a cell that is not a JSON object reads as no evidence."""
+    if not text:
+        return None
+    try:
+        out = json.loads(text)
+    except ValueError:
+        return None
+    return out if isinstance(out, dict) else None
 
 
 def is_sqlite_path(path: str | Path) -> bool:
@@ -200,6 +221,7 @@ class Store:
         existed = self.path.is_file() and self.path.stat().st_size > 0
         self.con, self.backend = _connect(self.path, read_only)
         self._ontology = ontology
+        self._annotation_columns: set[str] | None = None
         try:
             if verify or (verify is None and not read_only and existed):
                 self.verify()
@@ -265,7 +287,7 @@ class Store:
     def create_tables(self) -> None:
         for name, body in _TABLES.items():
             self.con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({body})")
-        self._add_missing_sample_columns()
+        self._add_missing_columns()
         for name, columns in GCM_VIEWS.items():
             self.con.execute(_view_sql(name, columns))
 
@@ -277,12 +299,20 @@ class Store:
             [table],
         )]  # fmt: skip
 
-    def _add_missing_sample_columns(self) -> None:
-        """A database written before a Sample field existed gets that column (empty)."""
-        have = set(self.columns("samples"))
-        for column in SAMPLE_FIELDS:
-            if column not in have:
-                self.con.execute(f"ALTER TABLE samples ADD COLUMN {column} VARCHAR")
+    def _add_missing_columns(self) -> None:
+        """A database written before a Sample field (or an annotation column) existed gets
+        that column, empty for the rows already there."""
+        for table, wanted in (("samples", SAMPLE_FIELDS), ("annotations", LATER_ANNOTATION_COLUMNS)):
+            have = set(self.columns(table))
+            for column in wanted:
+                if column not in have:
+                    self.con.execute(f"ALTER TABLE {table} ADD COLUMN {column} VARCHAR")
+
+    def _annotation_column(self, column: str) -> str:
+        """``column`` of the annotations, or ``NULL`` when an older database (read-only) lacks it."""
+        if self._annotation_columns is None:
+            self._annotation_columns = set(self.columns("annotations"))
+        return column if column in self._annotation_columns else "NULL"
 
     def transaction(self, work: Callable[[], Any]) -> Any:
         """Run ``work()`` in one transaction: all of its writes land, or none."""
@@ -467,7 +497,9 @@ class Store:
                term: str | None = None, include_descendants: bool = True, offset: int = 0,
                limit: int = 50) -> tuple[int, list[dict]]:
         """The number of matching samples and one page of them (ordered by key), each
-        ``{gsm, title, series, platform, source_file, input, values, confidence, terms}``."""
+        ``{gsm, title, series, platform, source_file, input, values, confidence, terms, source,
+        evidence}``; ``source`` and ``evidence`` hold only the attributes that have one (an
+        older database, or a value without a source, has none)."""
         s = self._schema(schema)
         match, params = self._match_sql(s, filters, text, term, include_descendants)
         total = int(self.execute(f"SELECT count(*) FROM ({match}) AS m", params)[0][0])
@@ -477,13 +509,15 @@ class Store:
             [*params, int(limit), int(offset)],
         )
         page = {r[0]: {"sample_key": r[0], "gsm": r[1], "title": r[2], "series": r[3], "platform": r[4],
-                       "source_file": r[5], "input": r[6], "values": {}, "confidence": {}, "terms": {}}
+                       "source_file": r[5], "input": r[6], "values": {}, "confidence": {}, "terms": {},
+                       "source": {}, "evidence": {}}
                 for r in rows}  # fmt: skip
         if page:
             marks = ", ".join("?" * len(page))
-            for key, attr, value, conf, curie, label in self.execute(
-                "SELECT sample_key, attribute, value, confidence, curie, term_label FROM annotations "
-                f"WHERE schema = ? AND sample_key IN ({marks})",
+            source, evidence = self._annotation_column("source"), self._annotation_column("evidence")
+            for key, attr, value, conf, curie, label, src, ev in self.execute(
+                f"SELECT sample_key, attribute, value, confidence, curie, term_label, {source}, {evidence} "
+                f"FROM annotations WHERE schema = ? AND sample_key IN ({marks})",
                 [s.name, *page],
             ):
                 row = page[key]
@@ -491,9 +525,14 @@ class Store:
                 row["confidence"][attr] = conf
                 if curie:
                     row["terms"][attr] = {"curie": curie, "label": label}
+                if src:
+                    row["source"][attr] = src
+                ev = decode_evidence(ev)
+                if ev:
+                    row["evidence"][attr] = ev
             order = {a: i for i, a in enumerate(s.attributes)}
             for row in page.values():
-                for field in ("values", "confidence"):
+                for field in ("values", "confidence", "source", "evidence"):
                     row[field] = dict(sorted(row[field].items(), key=lambda kv: order.get(kv[0], 99)))
         return total, list(page.values())
 

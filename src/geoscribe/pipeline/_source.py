@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..io import detect_format, read_samples, supported_files
-from ..io.geometadb import COLUMNS, field_value
+from ..io.geometadb import COLUMNS, KIND_COLUMNS, field_value
 from ..text import Sample, sanitise_sample
 
 
@@ -171,11 +171,12 @@ def _db_range(path: Path, start: int, stop: int, table: str = "gsm") -> Iterator
     con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         present = {r[1].lower() for r in con.execute(f'PRAGMA table_info("{table}")')}
-        select = ", ".join(f'"{c}"' if c in present else "NULL" for c in COLUMNS.values())
+        columns = {**COLUMNS, **KIND_COLUMNS}  # the sample type is the translator's evidence for the assay
+        select = ", ".join(f'"{c}"' if c in present else "NULL" for c in columns.values())
         rows = con.execute(
             f'SELECT {select} FROM "{table}" ORDER BY rowid LIMIT ? OFFSET ?', (stop - start, start)
         )
         for pos, row in enumerate(rows, start=start):
-            yield pos, sanitise_sample(Sample(*[field_value(v) for v in row]))
+            yield pos, sanitise_sample(Sample(**{f: field_value(v) for f, v in zip(columns, row)}))
     finally:
         con.close()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..io.store import SAMPLE_FIELDS
+from ..io.store import SAMPLE_FIELDS, encode_evidence
 from ..io.store import utc_now as now
 from ..schema import get_schema
 from ..text import Sample, format_sample
@@ -92,7 +92,7 @@ def build_rows(
     schema_ = get_schema(schema)
     out = Rows(read=len(items), next_position=(items[-1][0] + 1) if items else part.start)
     read_at = now()
-    todo: list[tuple[str, str]] = []
+    todo: list[tuple[str, str, Sample]] = []
     seen: set[str] = set()
     for pos, s in items:
         key = sample_key(s, part.name, pos)
@@ -107,24 +107,28 @@ def build_rows(
         elif not line.strip():
             out.skipped[SKIP_NO_TEXT] += 1
         else:
-            todo.append((key, line))
+            todo.append((key, line, s))
         seen.add(key)
     if not todo:
         return out
-    lines = [line for _, line in todo]
-    records = translator.translate(lines, batch_size=batch_size)
+    lines = [line for _, line, _ in todo]
+    # a model that reads Samples sees their fields (sample type, characteristics); its evidence
+    # spans index format_sample(sample), which is ``line``, the ``input`` column
+    inputs = [s for _, _, s in todo] if getattr(translator, "reads_samples", False) else lines
+    records = translator.translate(inputs, batch_size=batch_size)
     if mapper is not None:
         from ..ontology import normalise_records
 
         records = normalise_records(records, mapper=mapper, contexts=lines)
     at = now()
     model, version = model_id
-    for (key, _), rec in zip(todo, records):
+    for (key, _, _), rec in zip(todo, records):
         for attr in schema_.attributes:
             term = rec.terms.get(attr) or {}
             out.annotations.append((
                 key, schema_.name, attr, rec.values.get(attr, ""), rec.confidence.get(attr),
-                term.get("curie"), term.get("label"), model, version, at,
+                term.get("curie"), term.get("label"), rec.source.get(attr), encode_evidence(rec.evidence.get(attr)),
+                model, version, at,
             ))  # fmt: skip
         out.keys.append(key)
     out.translated = len(todo)

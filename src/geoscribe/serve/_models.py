@@ -3,6 +3,8 @@ document describes them and bad input is a 422 before any handler runs)."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ..text import MAX_TEXT_CHARS, cap, sanitise
@@ -42,12 +44,36 @@ class Term(BaseModel):
     label: str | None = None
 
 
+#: where a value comes from (geoscribe.schema.SOURCES)
+Source = Literal["stated", "copied", "known", "model"]
+_SOURCE_HELP = ("Where each value comes from: 'stated' (read off the record by the deterministic reader), "
+                "'copied' (a span of the input the model chose), 'known' (a recorded fact about a named entity), "
+                "'model' (an inference). A None or unknown value has no entry.")
+_EVIDENCE_HELP = "What backs each value (only attributes that have evidence)."
+
+
+class Evidence(BaseModel):
+    """What backs one value; fields that do not apply to it are null."""
+
+    model_config = ConfigDict(extra="allow")
+
+    span: list[int] | None = Field(None, min_length=2, max_length=2, description=(
+        "[start, end) character offsets into the record's input line: input[start:end] is the stated or copied text."))
+    text: str | None = Field(None, description="The text at the span.")
+    key: str | None = Field(None, description="The characteristics key a stated value was read from ('cell line').")
+    field: str | None = Field(None, description="The sample field it was read from ('characteristics', 'title').")
+    basis: str | None = Field(None, description="What a known fact is recorded in.")
+    not_applicable: str | None = Field(None, description="Why the attribute does not apply (its value is None).")
+
+
 class TranslatedRecord(BaseModel):
     input: str
     output: str = Field(description="The record in the paper's 'Key: value - Key: value' form.")
     values: dict[str, str]
     confidence: dict[str, float]
     terms: dict[str, Term] = Field(default_factory=dict)
+    source: dict[str, Source] = Field(default_factory=dict, description=_SOURCE_HELP)
+    evidence: dict[str, Evidence] = Field(default_factory=dict, description=_EVIDENCE_HELP)
 
 
 class TranslateResponse(BaseModel):
@@ -64,11 +90,13 @@ class SampleRow(BaseModel):
     platform: str | None = None
     source_file: str | None = Field(None, description="Name of the file the sample was read from "
                                                       "(no folders: the server's paths are not shown).")
-    input: str | None = None
+    input: str | None = Field(None, description="The model's input line (evidence spans index it).")
     url: str | None = Field(None, description="The sample's GEO page.")
     values: dict[str, str] = Field(default_factory=dict)
     confidence: dict[str, float | None] = Field(default_factory=dict)
     terms: dict[str, Term] = Field(default_factory=dict)
+    source: dict[str, Source] = Field(default_factory=dict, description=_SOURCE_HELP)
+    evidence: dict[str, Evidence] = Field(default_factory=dict, description=_EVIDENCE_HELP)
 
 
 class SamplesResponse(BaseModel):

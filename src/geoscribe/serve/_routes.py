@@ -20,8 +20,8 @@ from fastapi.responses import FileResponse
 from .. import __version__
 from ..errors import GeoscribeError
 from ..filters import parse_filters
-from ..schema import SCHEMAS, get_schema
-from ._models import (ErrorBody, FacetsResponse, FacetValue, Health, InfoResponse, SampleRow, SamplesResponse,
+from ..schema import SCHEMAS, SOURCES, get_schema
+from ._models import (ErrorBody, Evidence, FacetsResponse, FacetValue, Health, InfoResponse, SampleRow, SamplesResponse,
                       SchemaInfo, TranslatedRecord, TranslateRequest, TranslateResponse)
 from ._service import Service
 
@@ -87,6 +87,29 @@ def _file_name(source_file: str | None) -> str | None:
     return PurePath(source_file).name if source_file else source_file
 
 
+def _sources(source: Mapping[str, Any] | None) -> dict[str, str]:
+    """Known sources only: a value stored with a source this server does not know is shown without one."""
+    return {attr: str(s) for attr, s in (source or {}).items() if s in SOURCES}
+
+
+def _evidence(evidence: Mapping[str, Any] | None) -> dict[str, Evidence]:
+    """Evidence per attribute; a span that is not two integers is dropped, the rest kept."""
+    out = {}
+    for attr, ev in (evidence or {}).items():
+        if not isinstance(ev, Mapping) or not ev:
+            continue
+        ev = dict(ev)
+        span = ev.get("span")
+        if span is not None and not (isinstance(span, (list, tuple)) and len(span) == 2
+                                     and all(isinstance(i, int) for i in span)):
+            ev.pop("span")
+        try:
+            out[attr] = Evidence(**ev)
+        except ValueError:  # pydantic's ValidationError: a malformed stored cell is no evidence
+            continue
+    return out
+
+
 def _row(row: Mapping[str, Any]) -> SampleRow:
     gsm = row.get("gsm") or None
     return SampleRow(
@@ -95,6 +118,7 @@ def _row(row: Mapping[str, Any]) -> SampleRow:
         url=GEO_URL.format(gsm) if gsm and str(gsm).upper().startswith("GSM") else None,
         values={k: str(v) for k, v in (row.get("values") or {}).items() if v is not None},
         confidence=dict(row.get("confidence") or {}), terms=_terms(row.get("terms")),
+        source=_sources(row.get("source")), evidence=_evidence(row.get("evidence")),
     )
 
 
@@ -123,7 +147,8 @@ translate_router = APIRouter(tags=["translate"])
 
 @translate_router.post("/translate", response_model=TranslateResponse, responses=_TRANSLATE_ERRORS)
 async def translate(body: TranslateRequest, service: ServiceDep) -> TranslateResponse:
-    """Translate one text or a batch into records with a confidence per attribute.
+    """Translate one text or a batch into records with a confidence per attribute, and, from a
+    grounded model (the bundled default), each value's source and evidence (spans index ``input``).
 
     At most ``translate_queue`` requests (see ``/info``) run or wait at once; one more is
     answered 503 with ``Retry-After``, so that search stays fast under translation load.
@@ -149,7 +174,8 @@ async def translate(body: TranslateRequest, service: ServiceDep) -> TranslateRes
     finally:
         service.translate_slots.release()
     out = [TranslatedRecord(input=t, output=r.render(), values=r.values, confidence=r.confidence,
-                            terms=_terms(r.terms)) for t, r in zip(texts, records)]
+                            terms=_terms(r.terms), source=_sources(r.source), evidence=_evidence(r.evidence))
+           for t, r in zip(texts, records)]
     return TranslateResponse(schema=schema, model=service.model_names[schema], records=out,
                              elapsed_ms=round((time.perf_counter() - start) * 1000, 2))
 
@@ -170,7 +196,8 @@ def samples(
     offset: int = Query(0, ge=0, le=10_000_000),
     limit: int = Query(50, ge=1, description="Page size, at most the server's max_page (default 200)."),
 ) -> SamplesResponse:
-    """Samples matching every filter, one page at a time, with their records."""
+    """Samples matching every filter, one page at a time, with their records (values, confidence,
+    ontology terms, and each value's source and evidence as ingest stored them)."""
     schema = _schema(schema)
     limit = _page_limit(limit, service)
     total, rows = service.query(

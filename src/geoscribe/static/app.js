@@ -35,6 +35,72 @@ function confBar(value) {
   return span;
 }
 
+// ---- sources and evidence ----
+const SOURCES = ["stated", "copied", "known", "model"];
+const SOURCE_HELP = {
+  stated: "stated: read off the record as written",
+  copied: "copied: a span of the input text",
+  known: "known: a recorded fact about the named entity",
+  model: "model: an inference, not written in the text",
+};
+
+// [before, marked, after] of text around span [start, end); null when the span does not fit the text.
+// Offsets count code points, as Python's do (a JS string index counts UTF-16 units).
+function spanParts(text, span) {
+  if (!text || !Array.isArray(span) || span.length !== 2) return null;
+  const [start, end] = span;
+  const chars = Array.from(text);
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > chars.length) return null;
+  return [chars.slice(0, start).join(""), chars.slice(start, end).join(""), chars.slice(end).join("")];
+}
+
+// Show text in box, with span (if any) in a <mark>; textContent only.
+function showInput(box, text, span) {
+  const parts = spanParts(text, span);
+  if (!parts) { box.replaceChildren(document.createTextNode(text || "")); return false; }
+  const mark = el("mark", parts[1]);
+  box.replaceChildren(document.createTextNode(parts[0]), mark, document.createTextNode(parts[2]));
+  return true;
+}
+
+function evidenceNote(source, evidence) {
+  const ev = evidence || {};
+  const bits = [SOURCE_HELP[source] || ""];
+  if (ev.key) bits.push(`key '${ev.key}'` + (ev.field ? ` in ${ev.field}` : ""));
+  else if (ev.field) bits.push(`from ${ev.field}`);
+  if (ev.basis) bits.push(`recorded in ${ev.basis}`);
+  if (ev.not_applicable) bits.push(`not applicable: ${ev.not_applicable}`);
+  return bits.filter(Boolean).join("; ");
+}
+
+function sourceBadge(source, evidence) {
+  if (!SOURCES.includes(source)) return null;
+  const badge = el("span", source, `src src-${source}`);
+  badge.title = evidenceNote(source, evidence);
+  return badge;
+}
+
+// Hovering or focusing a value shows its span in the input box; clicking pins it (click again to unpin).
+function linkToInput(cell, box, text, evidence) {
+  const span = evidence && evidence.span;
+  if (!spanParts(text, span)) return;
+  cell.classList.add("has-span");
+  cell.tabIndex = 0;
+  const show = () => { if (!box.pinned) showInput(box, text, span); };
+  const hide = () => { if (!box.pinned) showInput(box, text, null); };
+  cell.addEventListener("mouseenter", show);
+  cell.addEventListener("focus", show);
+  cell.addEventListener("mouseleave", hide);
+  cell.addEventListener("blur", hide);
+  cell.addEventListener("click", () => {
+    const again = box.pinned === cell;
+    if (box.pinned) box.pinned.classList.remove("pinned");
+    box.pinned = again ? null : cell;
+    if (box.pinned) cell.classList.add("pinned");
+    showInput(box, text, again ? null : span);
+  });
+}
+
 // ---- translation ----
 async function translate() {
   const text = $("translate-text").value.trim();
@@ -49,14 +115,27 @@ async function translate() {
     });
     const rec = out.records[0];
     $("translate-output").textContent = rec.output;
+    const inputBox = $("translate-input");
+    inputBox.pinned = null;
+    showInput(inputBox, rec.input, null);
+    inputBox.classList.remove("hidden");
     const body = $("translate-table").querySelector("tbody");
     body.replaceChildren();
+    const source = rec.source || {};
+    const evidence = rec.evidence || {};
     for (const attr of schemaInfo().attributes) {
       const tr = el("tr");
+      tr.dataset.attribute = attr;
       const term = rec.terms[attr];
       const conf = el("td");
       conf.append(confBar(rec.confidence[attr]));
-      tr.append(el("td", attr), el("td", rec.values[attr] ?? ""), conf,
+      const value = el("td", rec.values[attr] ?? "", "value");
+      const src = el("td");
+      const badge = sourceBadge(source[attr], evidence[attr]);
+      if (badge) src.append(badge);
+      else if (evidence[attr] && evidence[attr].not_applicable) src.title = `not applicable: ${evidence[attr].not_applicable}`;
+      linkToInput(value, inputBox, rec.input, evidence[attr]);
+      tr.append(el("td", attr), value, src, conf,
         el("td", term ? `${term.label || ""} (${term.curie})` : ""));
       body.append(tr);
     }
@@ -120,21 +199,42 @@ function renderResults(out) {
   const body = $("results").querySelector("tbody");
   body.replaceChildren();
   for (const row of out.samples) {
-    const tr = el("tr");
+    const tr = el("tr", null, "sample");
     const gsmCell = el("td");
     if (row.url) {
       const a = el("a", row.gsm); a.href = row.url; a.target = "_blank"; a.rel = "noopener noreferrer";
       gsmCell.append(a);
     } else gsmCell.textContent = row.gsm || "";
     tr.append(gsmCell, el("td", row.title || ""));
+    // the sample's input line, under its values: a value's span lights up in it
+    const inputRow = el("tr", null, "input-row");
+    const inputCell = el("td");
+    inputCell.colSpan = attrs.length + 2;
+    const inputBox = el("div", null, "input-line");
+    inputBox.pinned = null;
+    showInput(inputBox, row.input || "", null);
+    inputCell.append(inputBox);
+    inputRow.append(inputCell);
+    const source = row.source || {};
+    const evidence = row.evidence || {};
     for (const attr of attrs) {
-      const td = el("td", row.values[attr] ?? "");
+      const td = el("td", null, "value");
+      td.dataset.attribute = attr;
+      td.append(el("div", row.values[attr] ?? "", "v"));
+      const meta = el("div", null, "cell-meta");
+      const badge = sourceBadge(source[attr], evidence[attr]);
+      if (badge) meta.append(badge, " ");
       const c = row.confidence[attr];
-      if (c !== null && c !== undefined) td.append(el("div", `conf ${Number(c).toFixed(2)}`, "cell-conf"));
-      if (row.terms[attr]) td.title = `${row.terms[attr].label || ""} (${row.terms[attr].curie})`;
+      if (c !== null && c !== undefined) meta.append(el("span", `conf ${Number(c).toFixed(2)}`, "cell-conf"));
+      td.append(meta);
+      const notes = [];
+      if (row.terms[attr]) notes.push(`${row.terms[attr].label || ""} (${row.terms[attr].curie})`);
+      if (evidence[attr] && evidence[attr].not_applicable) notes.push(`not applicable: ${evidence[attr].not_applicable}`);
+      if (notes.length) td.title = notes.join("\n");
+      linkToInput(td, inputBox, row.input || "", evidence[attr]);
       tr.append(td);
     }
-    body.append(tr);
+    body.append(tr, inputRow);
   }
   const end = Math.min(out.offset + out.samples.length, out.total);
   $("result-count").textContent = out.total
@@ -194,6 +294,8 @@ function updateTranslate() {
   $("translate-status").textContent = model ? `model: ${model}` : `No ${state.schema} model loaded.`;
 }
 
-document.addEventListener("DOMContentLoaded", () => {
+if (typeof module !== "undefined") module.exports = { spanParts, evidenceNote };  // node tests only
+
+if (typeof document !== "undefined") document.addEventListener("DOMContentLoaded", () => {
   init().catch((err) => { $("db-info").textContent = err.message; $("db-info").className = "error"; });
 });
