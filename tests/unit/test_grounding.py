@@ -115,3 +115,21 @@ def test_round_trip_through_dict(encode_grounding):
     assert back.facts_ == encode_grounding.facts_ and back.abstain_ == encode_grounding.abstain_
     model = _encode(Biosample_term_name="K562", Sex="male")
     assert back.ground(model, "K562").to_dict() == encode_grounding.ground(model, "K562").to_dict()
+
+
+def test_platform_names_the_organism_and_a_stated_age_the_life_stage(encode_grounding):
+    sample = Sample(gsm="GSM9", title="tumour 12", characteristics="age: 41 years; gender: male", platform="GPL1261")
+    rec = encode_grounding.ground(_encode(Organism="Homo sapiens"), sample)
+    assert rec.values["Organism"] == "Mus musculus" and rec.source["Organism"] == "known"
+    assert "GPL1261" in rec.evidence["Organism"]["basis"]
+    assert rec.values["Life stage"] == "adult" and rec.source["Life stage"] == "known"
+    child = encode_grounding.ground(_encode(), Sample(characteristics="age: 9 years"))
+    assert child.values["Life stage"] == "child"
+    unknown_platform = encode_grounding.ground(_encode(), Sample(title="x", platform="GPL99999999"))
+    assert "Organism" not in unknown_platform.source
+
+
+def test_a_common_name_in_the_text_states_the_organism(encode_grounding):
+    rec = encode_grounding.ground(_encode(Organism="Homo sapiens"), "liver of adult mice, replicate 2")
+    assert rec.values["Organism"] == "Mus musculus" and rec.source["Organism"] == "stated"
+    assert rec.evidence["Organism"]["text"].lower() == "mice"

@@ -90,6 +90,15 @@ def _stems(value: str) -> list[str]:
 _STOP = frozenset("of the and in from with to a an cell cells line human mouse".split())
 
 
+def _life_stage_of_age(age: str, unit: str) -> str | None:
+    """ENCODE's life stage of an age in years: ``adult`` from 18, ``child`` from 1; None otherwise."""
+    m = re.match(r"\s*(\d+(?:\.\d+)?)", age or "")
+    if not m or (unit or "").strip().lower() != "year":
+        return None
+    years = float(m.group(1))
+    return "adult" if years >= 18 else "child" if years >= 1 else None
+
+
 def _cued(text: str, value: str) -> bool:
     """True when the text holds the first five letters of a word of ``value`` (``embry`` of embryonic)."""
     low = text.lower()
@@ -227,6 +236,30 @@ class Grounding:
             elif _squash(value) != _squash(model_value) and self._model_keeps(attr, value, model_value, conf):
                 continue
             put(attr, value, "stated", 1.0, st.evidence())
+        # 1b. what a named platform or a stated age settles (known: facts about the platform, and
+        #     ENCODE's definition of its life stages by age)
+        if "Organism" in values and "Organism" not in source and isinstance(sample, Sample) and sample.platform:
+            from ..platforms import platform_organism
+
+            organism = platform_organism(sample.platform)
+            if organism:
+                put("Organism", organism, "known", 1.0,
+                    {"basis": f"platform {sample.platform.strip()} is a {organism} platform", "field": "platform"})
+        if "Organism" in values and "Organism" not in source:
+            from .hybrid._organism import ORGANISMS  # the common names of hybrid rule 8
+
+            named = [(o.name, m) for o in ORGANISMS for m in [o.cue.search(text)] if m]
+            current = (values.get("Organism") or "").split(" ")[0]
+            if len({name for name, _ in named}) == 1 and not (current == named[0][0].split(" ")[0]
+                                                              and values["Organism"] != named[0][0]):
+                name, m = named[0]  # (a species of the named genus is the model's to say: Drosophila simulans)
+                put("Organism", name, "stated", 1.0, {"span": [m.start(), m.end()], "text": m.group(0)})
+        if "Life stage" in values and "Life stage" not in source and source.get("Age") == "stated":
+            stage = _life_stage_of_age(values.get("Age", ""), values.get("Age units", ""))
+            if stage:
+                put("Life stage", stage, "known", 1.0,
+                    {"basis": f"a stated age of {values['Age']} {values.get('Age units', '')}s is {stage}",
+                     **({"span": evidence["Age"]["span"]} if "span" in evidence.get("Age", {}) else {})})
         # 2. the assay (the model's finer name stands when its type agrees: CRISPRi followed by
         #    RNA-seq), and what does not apply to this record
         assay = None
