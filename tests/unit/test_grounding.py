@@ -133,3 +133,13 @@ def test_a_common_name_in_the_text_states_the_organism(encode_grounding):
     rec = encode_grounding.ground(_encode(Organism="Homo sapiens"), "liver of adult mice, replicate 2")
     assert rec.values["Organism"] == "Mus musculus" and rec.source["Organism"] == "stated"
     assert rec.evidence["Organism"]["text"].lower() == "mice"
+
+
+def test_ages_are_taken_as_read_and_copied_only_with_an_age_cue(encode_grounding):
+    encode_grounding.values_["Age"]["4-7"] = "4-7"  # a training range whose letters and digits read 47
+    rec = encode_grounding.ground(_encode(), "Title: HSAEC49 - Characteristics: age: 47; race: white")
+    assert rec.values["Age"] == "47"
+    day0 = encode_grounding.ground(_encode(Age="0"), "iPSC harvested from the differentiation plate on day 0")
+    assert day0.values["Age"] in (NONE, "unknown")
+    embryo = encode_grounding.ground(_encode(Age="53"), "liver from a donor, 53 years old")
+    assert embryo.values["Age"] == "53" and embryo.source["Age"] == "copied"

@@ -77,6 +77,9 @@ EXPERIMENT_ATTRIBUTES = ("Assay name", "Assay type", "Target of assay", "Genome 
 #: Cistrome's Factor for an accessibility assay (its curators write the assay in place of a factor)
 ACCESSIBILITY_FACTOR = {"ATAC-seq": "ATAC-seq", "DNase-seq": "DNase"}
 
+#: attributes whose stated value is taken as read, never mapped onto a training value (47 is not 4-7)
+VERBATIM = ("Age",)
+
 #: the ChIP target and what only applies with one
 TARGET_ATTRIBUTES = ("Factor", "Target of assay", "Investigated as")
 
@@ -97,6 +100,16 @@ def _life_stage_of_age(age: str, unit: str) -> str | None:
         return None
     years = float(m.group(1))
     return "adult" if years >= 18 else "child" if years >= 1 else None
+
+
+_AGE_AFTER = re.compile(r"[\s-]*\)?[\s-]*(?:years?|yrs?|y\.?o\.?|months?|mos?|weeks?|wks?|days?|hours?|hrs?)\b", re.I)
+_AGE_BEFORE = re.compile(r"(?<![a-z])age[^;,.]{0,20}$", re.I)
+
+
+def _age_cued(text: str, span: tuple[int, int]) -> bool:
+    """True when a number copied as an Age reads as one: a unit after it (``32 years``,
+    ``0-24 hours)``) or the word age shortly before it; ``day 0`` of a differentiation is not."""
+    return bool(_AGE_AFTER.match(text, span[1]) or _AGE_BEFORE.search(text[max(0, span[0] - 25):span[0]]))
 
 
 def _cued(text: str, value: str) -> bool:
@@ -228,7 +241,7 @@ class Grounding:
             if attr not in values:
                 continue
             model_value, conf = values.get(attr) or NONE, confidence.get(attr, 0.0)
-            value = self._in_vocabulary(attr, st.value)
+            value = None if attr in VERBATIM else self._in_vocabulary(attr, st.value)
             if value is None:
                 if self._model_keeps(attr, st.value, model_value, conf):
                     continue
@@ -294,7 +307,7 @@ class Grounding:
             facts = getattr(self, "facts_", {}).get(name.lower(), {}) if name else {}
             for attr, value in facts.items():
                 if attr in values and attr not in source and attr in (*EVIDENCE_ONLY.get(schema.name, ()), *CUED) \
-                        and find_span(text, values[attr]) is None:
+                        and (values[attr].lower() == value.lower() or find_span(text, values[attr]) is None):
                     put(attr, value, "known", max(confidence.get(attr, 0.0), 0.9),
                         {"basis": f"training pairs of {entity} {name}"})
         # 4-5. the model's own values; a ChIP target may be the model's when the record shows a ChIP
@@ -310,7 +323,7 @@ class Grounding:
             follows = FOLLOWS.get(attr)
             if span is None and follows in source and value.lower() in getattr(self, "values_", {}).get(attr, {}):
                 put(attr, value, "model", confidence.get(attr, 0.0))  # goes with its grounded antecedent
-            elif span is not None and (
+            elif span is not None and (attr != "Age" or _age_cued(text, span)) and (
                     value.lower() in getattr(self, "values_", {}).get(attr, {})
                     and (attr not in TARGET_ATTRIBUTES or chip or p_in >= 0.5
                          or confidence.get(attr, 0.0) >= max(threshold, self.target_confidence))
