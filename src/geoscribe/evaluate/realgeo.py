@@ -257,10 +257,15 @@ def silver_outcomes(item: SilverItem, records: Mapping[str, Record]) -> list[Out
         add("assay:rna", enc, "Assay type", lambda g: norm(g) == "transcription", "Transcription")
 
     no_value = lambda g: not is_specific(g)  # noqa: E731
+    # a value recorded about a named entity (K562's donor is female) is supported, not invented:
+    # the "unless known" rows leave out values whose source is ``known``
+    known = lambda rec, attr: lambda g: no_value(g) or (rec is not None and rec.source.get(attr) == "known")  # noqa: E731
     if "sex" not in stated and not has_sex_cue(item.record_text):
         add("hallucination:sex", enc, "Sex", no_value, "None/unknown")
+        add("hallucination unless known:sex", enc, "Sex", known(enc, "Sex"), "None/unknown or known")
     if "age" not in stated and not has_age_cue(item.record_text):
         add("hallucination:age", enc, "Age", no_value, "None/unknown")
+        add("hallucination unless known:age", enc, "Age", known(enc, "Age"), "None/unknown or known")
     if "antibody" not in stated and not has_target_cue(item.record_text):
         add("hallucination:target", enc, "Target of assay", no_value, "None/unknown")
         add("hallucination:target", cis, "Factor", no_value, "None/unknown")
@@ -281,7 +286,7 @@ def summarise_outcomes(outcomes: Iterable[Outcome]) -> dict[str, dict[str, dict]
             c[3] += o.loose
     table: dict[str, dict[str, dict]] = {}
     for (check, where), (n, ok, n_loose, loose) in sorted(counts.items()):
-        bad = check.startswith("hallucination:")
+        bad = check.startswith("hallucination")
         row = {"n": n, "ok": ok, "rate": (n - ok if bad else ok) / n}
         if n_loose:
             row["loose_rate"] = loose / n_loose
