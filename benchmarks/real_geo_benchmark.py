@@ -214,7 +214,7 @@ def dev_section(shared: Path, models, out: Path) -> dict:
         conf, ok = [], []
         for gold, rec in zip(split.dev_records, preds):
             for attr in rec.schema.attributes:
-                if attr in rec.confidence:
+                if attr in rec.confidence and (not rec.source or attr in rec.source):  # emitted values
                     conf.append(rec.confidence[attr])
                     ok.append(normalize(rec[attr]) == normalize(gold[attr]))
         curve = reliability(conf, ok)
@@ -252,7 +252,7 @@ def gold_section(path: Path, models, out: Path, errors_out: Path | None = None) 
         conf, ok = [], []
         for lab, rec in zip(labels, preds):
             for attr, label in lab.items():
-                if attr in rec.confidence:
+                if attr in rec.confidence and (not rec.source or attr in rec.source):  # emitted values
                     conf.append(rec.confidence[attr])
                     ok.append(classify(rec[attr], label) == "correct")
         curve = reliability(conf, ok)

@@ -71,3 +71,24 @@ def test_train_writes_model_and_dev_report(tmp_path):
     assert (out / "config.json").is_file() and (out / "report" / "report.json").is_file()
     again = runner.invoke(app, ["translate", "--model", str(out), "Title: CTCF ChIP-seq in K562"])
     assert again.exit_code == 0 and again.stdout.startswith("Cell Line: ")
+
+
+def test_min_confidence_is_checked_and_passed_to_the_model(tmp_path):
+    from typer.testing import CliRunner
+
+    from geoscribe.cli import app
+
+    runner = CliRunner()
+    bad = runner.invoke(app, ["translate", "--min-confidence", "1.5", "K562 CTCF ChIP-seq"])
+    assert bad.exit_code == 2 and "min-confidence" in bad.output.replace("\n", "")
+    strict = runner.invoke(app, ["translate", "--schema", "encode", "--min-confidence", "1.0", "--to", "jsonl",
+                                 "HNRNPK ChIP-seq in K562"])
+    loose = runner.invoke(app, ["translate", "--schema", "encode", "--min-confidence", "0.0", "--to", "jsonl",
+                                "HNRNPK ChIP-seq in K562"])
+    import json
+
+    strict_rec, loose_rec = json.loads(strict.output), json.loads(loose.output)
+    # at 1.0 no value rests on the model alone; at 0.0 at least as many values are emitted
+    assert "model" not in strict_rec["source"].values()
+    assert len(loose_rec["source"]) >= len(strict_rec["source"])
+    assert strict_rec["values"]["Biosample term name"] == "K562" and strict_rec["source"]["Biosample term name"] == "copied"

@@ -59,6 +59,10 @@ def translate(
     to: OutputFormat | None = typer.Option(None, "--to", help="Output format; default from --output's suffix, else line."),
     normalise: bool = typer.Option(False, "--normalise", help="Add ontology terms to each value (JSON Lines output)."),
     batch_size: int = typer.Option(64, "--batch-size", min=1, help="Samples decoded together."),
+    min_confidence: float | None = typer.Option(
+        None, "--min-confidence", min=0.0, max=1.0,
+        help="Abstain from values only the model supports when its confidence is lower (default: the model's, 0.5).",
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Translate GEO sample text into a 'Key: value - ...' record.
@@ -74,7 +78,8 @@ def translate(
         check_output(output, inputs=[input], make_parent=True)
     translator = get_model(schema.value, model)
     samples = _samples(text, input, input_format)
-    stream = translate_stream(samples, schema=schema.value, model=translator, batch_size=batch_size)
+    stream = translate_stream(samples, schema=schema.value, model=translator, batch_size=batch_size,
+                              min_confidence=min_confidence)
     if normalise:
         stream = _normalised(stream)
     stream = with_progress(stream, desc="translating", unit=" samples", enabled=input is not None and not quiet)

@@ -321,7 +321,8 @@ class Grounding:
                 continue  # an abstention or "does not apply" needs no source
             span = find_span(text, value)
             follows = FOLLOWS.get(attr)
-            if span is None and follows in source and value.lower() in getattr(self, "values_", {}).get(attr, {}):
+            if (span is None and follows in source and value.lower() in getattr(self, "values_", {}).get(attr, {})
+                    and confidence.get(attr, 0.0) >= threshold):
                 put(attr, value, "model", confidence.get(attr, 0.0))  # goes with its grounded antecedent
             elif span is not None and (attr != "Age" or _age_cued(text, span)) and (
                     value.lower() in getattr(self, "values_", {}).get(attr, {})
@@ -343,9 +344,9 @@ class Grounding:
                       else threshold)):
                 put(attr, value, "model", confidence.get(attr, 0.0), {"in_domain": round(p_in, 3)})
             else:
-                put(attr, self._abstain(attr), None, confidence.get(attr, 0.0))
+                put(attr, self._abstain(attr), None, 0.0)  # abstained: no value to be sure of
         if "Age units" in values and "Age" not in source and source.get("Age units") != "stated":
-            put("Age units", self._abstain("Age units"), None, confidence.get("Age units", 0.0))
+            put("Age units", self._abstain("Age units"), None, 0.0)
         return Record(schema, values, confidence, dict(record.terms), source, evidence)
 
     def _in_vocabulary(self, attr: str, written: str) -> str | None:
