@@ -23,6 +23,9 @@ class NullBar:
     def close(self) -> None:
         pass
 
+    def set_postfix(self, **values: Any) -> None:
+        pass
+
     def __enter__(self) -> NullBar:
         return self
 

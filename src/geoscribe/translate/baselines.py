@@ -216,14 +216,14 @@ class LinearBaseline(_TfidfModel):
     def fit(self, texts: Sequence[str], records: Sequence[Record], *, progress: bool = False,
             dev: Any = None) -> LinearBaseline:
         from sklearn.svm import LinearSVC
-        from tqdm.auto import tqdm
+        from ..progress import with_progress
 
         schema = self.record_schema
         check_pairs(texts, records, schema)
         features = self._features()
         X = features.fit_transform(list(texts))
         classes, coefs, intercepts = {}, {}, {}
-        for attr in tqdm(schema.attributes, desc="linear", disable=not progress):
+        for attr in with_progress(schema.attributes, desc="linear", enabled=progress):
             y = np.asarray([r[attr] or "None" for r in records], dtype=object)
             labels = sorted(set(y))
             if len(labels) == 1:  # a constant attribute: nothing to learn

@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
 from ..errors import InputError, ModelError
 from ..estimator import check_fitted, data_hash, new_from_config, write_model_files
+from ..progress import with_progress
 from ..schema import NONE, Record, parse
 from .base import Translator
 from .seq2seq.tokenizer import SPACE
@@ -110,7 +110,7 @@ class CausalLMTranslator(Translator):
         for epoch in range(1, self.epochs + 1):
             order = rng.permutation(len(enc))
             total, n = 0.0, 0
-            for start in tqdm(range(0, len(order), self.batch_size), disable=not progress, desc=f"epoch {epoch}"):
+            for start in with_progress(range(0, len(order), self.batch_size), enabled=progress, desc=f"epoch {epoch}"):
                 batch = [enc[i] for i in order[start : start + self.batch_size]]
                 width = max(map(len, batch))
                 ids = torch.full((len(batch), width), tok.pad_token_id)
@@ -141,7 +141,7 @@ class CausalLMTranslator(Translator):
         end_ids = {tok.eos_token_id, *tok(END.strip(), add_special_tokens=False)["input_ids"][-1:]}
         budget = max(8, self.model_.config.n_positions - max_new_tokens) if hasattr(self.model_.config, "n_positions") else 512
         out: list[Record] = []
-        for start in tqdm(range(0, len(texts), batch_size), disable=not progress, desc="translating"):
+        for start in with_progress(range(0, len(texts), batch_size), enabled=progress, desc="translating"):
             prompts = [
                 tok(self._text(t or ""), add_special_tokens=False)["input_ids"][: budget - 4]
                 + tok(SEP.rstrip(), add_special_tokens=False)["input_ids"]

@@ -107,12 +107,12 @@ class MultiLabelClassifier(Translator):
 
     def _embed_all(self, texts: Sequence[str], *, progress: bool, desc: str):
         import torch
-        from tqdm.auto import tqdm
+        from ..progress import with_progress
 
         out = torch.zeros(len(texts), self.encoder_.config.hidden_size)
         self.encoder_.eval()
         with torch.inference_mode():
-            for idx in tqdm(self._batches(texts, 32), desc=desc, disable=not progress):
+            for idx in with_progress(self._batches(texts, 32), desc=desc, enabled=progress):
                 out[torch.as_tensor(idx)] = self._encode([texts[i] for i in idx])
         return out
 

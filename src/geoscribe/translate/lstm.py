@@ -171,7 +171,7 @@ class LSTMTranslator(Translator):
     def fit(self, texts: Sequence[str], records: Sequence[Record], *, progress: bool = False,
             dev: tuple[Sequence[str], Sequence[Record]] | None = None) -> LSTMTranslator:
         import torch
-        from tqdm.auto import tqdm
+        from ..progress import with_progress
 
         schema = self.record_schema
         check_pairs(texts, records, schema)
@@ -190,7 +190,7 @@ class LSTMTranslator(Translator):
         def run(s_ids, t_ids, chunks, train: bool) -> float:
             net.train(train)
             total, count = 0.0, 0
-            for idx in tqdm(chunks, desc="lstm" if train else "dev", disable=not progress, leave=False):
+            for idx in with_progress(chunks, desc="lstm" if train else "dev", enabled=progress, leave=False):
                 s = self._pad([s_ids[i] for i in idx])
                 t = self._pad([t_ids[i] for i in idx])
                 lengths = (s != 0).sum(1)
@@ -237,14 +237,14 @@ class LSTMTranslator(Translator):
     def translate(self, texts: Sequence[str], *, batch_size: int = 64,
                   progress: bool = False) -> list[Record]:
         import torch
-        from tqdm.auto import tqdm
+        from ..progress import with_progress
 
         check_fitted(self)
         src_all = self._src_ids(texts)
         out: list[Record | None] = [None] * len(texts)
         chunks = [np.arange(i, min(i + batch_size, len(texts))) for i in range(0, len(texts), batch_size)]
         with torch.inference_mode():
-            for idx in tqdm(chunks, desc="lstm", disable=not progress):
+            for idx in with_progress(chunks, desc="lstm", enabled=progress):
                 s = self._pad([src_all[i] for i in idx])
                 memory, state = self.network_.encode(s, (s != 0).sum(1))
                 mask = s != 0

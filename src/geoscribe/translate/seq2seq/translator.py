@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
-from tqdm.auto import tqdm
 
 from ...errors import InputError, ModelError
 from ...estimator import check_fitted, data_hash, new_from_config, write_model_files
+from ...progress import progress_bar
 from ...schema import NONE, Record, get_schema
 from ..base import Translator
 from ..training import train_and_dev
@@ -277,9 +277,9 @@ class Seq2SeqTranslator(Translator):
         """One pass over the training batches (seeded by epoch); the mean batch loss."""
         self.model_.train()
         batches = self._training_batches(src, np.random.default_rng(self.seed + epoch))
-        bar = tqdm(batches, desc=f"epoch {epoch}/{self.epochs}", disable=not progress, leave=False)
+        bar = progress_bar(total=len(batches), desc=f"epoch {epoch}/{self.epochs}", enabled=progress, leave=False)
         total = 0.0
-        for idx in bar:
+        for idx in batches:
             s, m, ti, to = self._batch([src[i] for i in idx], [tgt[i] for i in idx])
             with self._autocast():
                 loss = self.model_(s, m, ti, to, train_ids)
@@ -291,6 +291,8 @@ class Seq2SeqTranslator(Translator):
             state["step"] += 1
             total += loss.item()
             bar.set_postfix(loss=f"{loss.item():.3f}")
+            bar.update(1)
+        bar.close()
         return total / len(batches)
 
     @staticmethod
@@ -370,7 +372,7 @@ class Seq2SeqTranslator(Translator):
         src = self._encode_sources(texts)
         order = sorted(range(len(src)), key=lambda i: len(src[i]))
         results: list[Record | None] = [None] * len(src)
-        bar = tqdm(total=len(src), desc="translating", unit="sample", disable=not progress)
+        bar = progress_bar(total=len(src), desc="translating", unit="sample", enabled=progress)
         for start in range(0, len(order), batch_size):
             idx = order[start : start + batch_size]
             for i, rec in zip(idx, self._decode([src[i] for i in idx])):
