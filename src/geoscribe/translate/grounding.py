@@ -267,7 +267,7 @@ class Grounding:
         for attr in TARGET_ATTRIBUTES:
             if attr not in genes or attr not in values or "not_applicable" in evidence.get(attr, {}):
                 continue
-            if source.get(attr) == "stated" and values[attr] in ACCESSIBILITY_FACTOR.values():
+            if values[attr] in ACCESSIBILITY_FACTOR.values():
                 continue  # Cistrome's factor of an accessibility assay
             choice = genes[attr].choose(text, self._organism(sample, text, values), values.get(attr) or NONE,
                                         keyed_only=not (chip or p_in >= 0.5))
