@@ -15,6 +15,9 @@ rewrites a record, attribute by attribute, with the best evidence there is
 2. not applicable: the target of a sample that is not ChIP, the genome assembly
    of an array, ENCODE's project of a record that names no consortium are
    ``None``, whatever the model says.
+   Then the ChIP target the text names (an antibody field, ``LSD1 ChIP-seq``, a title token)
+   grounds the Factor / Target of assay, spelled as the training data spells that gene
+   (:mod:`geoscribe.translate.genes_grounding`: the model's ``ER`` -> ``ESR1``).
 3. ``known``: a fact the training pairs record about the named entity (every
    K562 pair says female, 53 years, CML) fills attributes the record does not state.
 4. ``copied``: the model's value is written in the input.
