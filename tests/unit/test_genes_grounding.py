@@ -100,6 +100,9 @@ def test_organism_picks_the_gene_table(cistrome):
 def test_controls_histone_prefixes_and_short_aliases_do_not_replace(cistrome):
     control = cistrome.ground(_cistrome(Factor="None"), "Input control ChIP-seq on GATA1-eGFP tagged K562")
     assert control.values["Factor"] == NONE
+    rip_input = cistrome.ground(_cistrome(Factor="H3K27ac"), "transfection: GATA1-3xFLAG; sample type: Input")
+    assert rip_input.values["Factor"] != "GATA1"  # a control's record names the gene it controls for
+    assert cistrome.ground(_cistrome(Factor="H3K27ac"), "transfection: GATA1-3xFLAG").values["Factor"] == "GATA1"
     mark = cistrome.ground(_cistrome(Factor="H3K27ac"), "chip antibody: anti-acetyl histone H3 (Lys27)")
     assert mark.values["Factor"] == "H3K27ac"
     # p65 would be RELA by convention; SYT1's P65 as written is no convention and too short to trust

@@ -154,19 +154,20 @@ class GeneGrounding:
                keyed_only: bool = False) -> GeneChoice | None:
         """The grounded value for the model's ``model_value``, or None to leave it as it is.
         ``keyed_only`` (a record that shows no ChIP and is unlike the training data): only a
-        target / antibody field may replace the model's value."""
+        target / antibody field counts."""
         try:
             org = organism_key(organism) or "human"
         except Exception:  # no gene table for it (yeast, Arabidopsis): the model's value stands
             return None
         cands = [c for c in gene_candidates(text, org, index=self.index)
-                 if c.target is None or c.target.kind not in NOT_A_FACTOR]
+                 if (c.target is None or c.target.kind not in NOT_A_FACTOR) and (c.cue == "key" or not keyed_only)]
         if not cands:
             return None
         model_keys = self.meaning(model_value, org)
         supporting = [c for c in cands if model_keys & self._candidate_keys(c, org)]
-        if model_value.lower() in _NO_VALUE and _CONTROL.search(text):
-            return None  # a control's record names the gene of the ChIP it controls
+        control = _CONTROL.search(text) is not None  # a control's record names the gene of the ChIP it controls
+        if model_value.lower() in _NO_VALUE and control:
+            return None
         ranked = sorted((c for c in cands if c.cue in RANK and self._may_replace(c, model_value)),
                         key=lambda c: (RANK[c.cue], c.span))
         top = [c for c in ranked if RANK[c.cue] == RANK[ranked[0].cue]] if ranked else []
@@ -182,7 +183,7 @@ class GeneGrounding:
             if _inside(cand.span, model_span) and model_value.lower() in self.values:
                 return None  # a training value written as such (``SMAD2/3``): nothing to re-spell
             return self._choice(cand, org, None, model_keys, model_value)
-        if single is None or keyed_only or (model_span is not None and model_value.lower() in self.values):
+        if single is None or keyed_only or control or (model_span is not None and model_value.lower() in self.values):
             return None  # several genes, an unresolved alias, or a training value the text writes
         if any(_inside(c.span, model_span) for c in top):
             return None  # the mention is part of the model's copied value (``EZH2phosphoT487``)
