@@ -227,9 +227,10 @@ class GeneGrounding:
             value = self.spelling(cand, organism)
         else:
             value = self._gene_spelling(cand, gid, symbol, organism)
+        rank = self._kind_rank
         if model_value is not None and model_value.lower() in self.values and value != model_value and (
                 value.lower() not in self.values
-                or self._kind_rank(model_value, gid, symbol, organism) <= self._kind_rank(value, gid, symbol, organism)):
+                or rank(model_value, gid, symbol, organism) <= rank(value, gid, symbol, organism)):
             value = model_value  # the model's training value names the gene as well as any: Cistrome's RPA, H2AZ
         return GeneChoice(value, src, ev)
 
