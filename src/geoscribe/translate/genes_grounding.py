@@ -17,7 +17,9 @@ model's value:
 * otherwise a single gene named in an antibody / target field, or the single gene of
   the best cued mentions when the model's value names no gene of the text, replaces it;
 * an alias of several genes that neither the organism, a convention nor the model's
-  value settles is left to the model, never guessed.
+  value settles is left to the model, never guessed; in a control's record (``input``,
+  ``IgG``), which names the gene of the ChIP it controls for, only an antibody / target
+  field replaces the model's value.
 
 The spelling is the training data's: gene IDs of the training values map back to them
 (ENCODE keeps previous symbols such as ``H2AFZ``; Cistrome writes ``POLR2A`` for every
