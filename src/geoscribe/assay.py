@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .schema import Schema, get_schema
 from .text import Sample, format_sample
@@ -161,6 +162,7 @@ def _from_words(line: str, *, chip: bool = True) -> Assay | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def assay_evidence(sample_or_text: Sample | str) -> Assay | None:
     """The record's assay (ENCODE Assay name and type) and its evidence, or None."""
     line = _line(sample_or_text)

@@ -71,6 +71,7 @@ class Gene:
         return asdict(self)
 
 
+@lru_cache(maxsize=1 << 16)
 def gene_key(name: str) -> str:
     """The lookup key: folded case and Greek letters, punctuation and spaces dropped
     (``ER-α`` -> ``eralpha``, ``pha-4`` -> ``pha4``)."""

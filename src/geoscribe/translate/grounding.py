@@ -318,6 +318,9 @@ class Grounding:
                 continue
             if values[attr] in ACCESSIBILITY_FACTOR.values():
                 continue  # Cistrome's factor of an accessibility assay
+            if (attr not in source and (values.get(attr) or NONE).lower() in getattr(self, "values_", {}).get(attr, {})
+                    and _norm(values[attr]) not in ("none", "unknown") and find_span(text, values[attr]) is not None):
+                continue  # a training value written in the text: nothing for the gene tables to correct (and fast)
             choice = genes[attr].choose(text, self._organism(sample, text, values), values.get(attr) or NONE,
                                         keyed_only=not (chip or p_in >= 0.5))
             if choice is not None:
