@@ -143,3 +143,9 @@ def test_ages_are_taken_as_read_and_copied_only_with_an_age_cue(encode_grounding
     assert day0.values["Age"] in (NONE, "unknown")
     embryo = encode_grounding.ground(_encode(Age="53"), "liver from a donor, 53 years old")
     assert embryo.values["Age"] == "53" and embryo.source["Age"] == "copied"
+
+
+def test_a_runaway_repeat_is_collapsed_to_its_word():
+    g = Grounding(schema="cistrome").fit([_cistrome(Cell_Line="K562", Factor="CTCF")] * 2)
+    rec = g.ground(_cistrome(Cell_Line="K562 K562 K562 K562", Factor="CTCF"), "K562 CTCF")
+    assert rec.values["Cell Line"] == "K562" and rec.source["Cell Line"] == "copied"

@@ -115,6 +115,12 @@ def _age_cued(text: str, span: tuple[int, int]) -> bool:
     return bool(_AGE_AFTER.match(text, span[1]) or _AGE_BEFORE.search(text[max(0, span[0] - 25):span[0]]))
 
 
+def _collapse_repeats(value: str) -> str:
+    """``K562 K562 K562`` -> ``K562``: a value that is one word said again and again is that word."""
+    words = value.split()
+    return words[0] if len(words) > 1 and len({w.lower() for w in words}) == 1 else value
+
+
 def _cued(text: str, value: str) -> bool:
     """True when the text holds the first five letters of a word of ``value`` (``embry`` of embryonic)."""
     low = text.lower()
@@ -342,7 +348,8 @@ class Grounding:
         for attr in schema.attributes:
             if attr in source:
                 continue
-            value = values.get(attr) or NONE
+            value = _collapse_repeats(values.get(attr) or NONE)  # a decoder's runaway "K562 K562 K562"
+            values[attr] = value
             if _norm(value) in ("none", "unknown", ""):
                 continue  # an abstention or "does not apply" needs no source
             span = find_span(text, value)
