@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .schema import Schema, get_schema
 from .text import Sample, format_sample
@@ -162,7 +161,6 @@ def _from_words(line: str, *, chip: bool = True) -> Assay | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def assay_evidence(sample_or_text: Sample | str) -> Assay | None:
     """The record's assay (ENCODE Assay name and type) and its evidence, or None."""
     line = _line(sample_or_text)
@@ -225,7 +223,7 @@ def is_encode_record(sample_or_text: Sample | str) -> bool:
     return bool(_PROJECT_WORDS.search(line))
 
 
-def not_applicable(sample_or_text: Sample | str, schema: str | Schema) -> dict[str, str]:
+def not_applicable(sample_or_text: Sample | str, schema: str | Schema, *, assay: Assay | None = None) -> dict[str, str]:
     """Attributes the record's evidence rules out, each with the reason.
 
     Only positive evidence rules one out: a record with no assay evidence keeps its
@@ -234,7 +232,7 @@ def not_applicable(sample_or_text: Sample | str, schema: str | Schema) -> dict[s
     expression, methylation, genotyping and accessibility assays.
     """
     schema = get_schema(schema)
-    assay = assay_evidence(sample_or_text)
+    assay = assay if assay is not None else assay_evidence(sample_or_text)
     out: dict[str, str] = {}
     targetless = assay is not None and not assay.is_chip and assay.type not in ("RNA binding",)
     if targetless:

@@ -149,3 +149,10 @@ def test_a_runaway_repeat_is_collapsed_to_its_word():
     g = Grounding(schema="cistrome").fit([_cistrome(Cell_Line="K562", Factor="CTCF")] * 2)
     rec = g.ground(_cistrome(Cell_Line="K562 K562 K562 K562", Factor="CTCF"), "K562 CTCF")
     assert rec.values["Cell Line"] == "K562" and rec.source["Cell Line"] == "copied"
+
+
+def test_a_refit_reads_its_own_training_values_not_the_last_fit_s():
+    g = Grounding(schema="cistrome").fit([_cistrome(Cell_Line="MCF-7")] * 2)
+    assert g._in_vocabulary("Cell Line", "MCF7") == "MCF-7"
+    g.fit([_cistrome(Cell_Line="HeLa")] * 2)
+    assert g._in_vocabulary("Cell Line", "MCF7") is None and g._in_vocabulary("Cell Line", "HELA") == "HeLa"

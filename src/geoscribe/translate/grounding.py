@@ -181,7 +181,8 @@ class Grounding:
         with the training ``texts`` and ``background`` archive texts, also the :class:`DomainModel`
         that discounts the model's confidence on inputs unlike its training data."""
         self.domain_ = None
-        self._genes = None  # the gene step's spellings follow the training values
+        # caches derived from the fitted values: a refit must not read the old ones
+        self._genes = self._vocabulary = self._fact_names = None
         if texts is not None and background:
             from .domain import DomainModel
 
@@ -236,6 +237,7 @@ class Grounding:
         schema = self.attribute_set
         text = format_sample(sample) if isinstance(sample, Sample) else (sample or "")
         p_in = self.in_domain([text])[0] if in_domain is None else in_domain
+        known = getattr(self, "values_", {})  # attribute -> lower-cased training value -> value
         values = dict(record.values)
         confidence = dict(record.confidence)
         source: dict[str, str] = {}
@@ -274,14 +276,13 @@ class Grounding:
                 put("Organism", organism, "known", 1.0,
                     {"basis": f"platform {sample.platform.strip()} is a {organism} platform", "field": "platform"})
         if "Organism" in values and "Organism" not in source:
-            from .hybrid._organism import ORGANISMS  # the common names of hybrid rule 8
+            from .hybrid._organism import organism_named  # the common names of hybrid rule 8
 
-            named = [(o.name, m) for o in ORGANISMS for m in [o.cue.search(text)] if m]
+            named = organism_named(text)
             current = (values.get("Organism") or "").split(" ")[0]
-            if len({name for name, _ in named}) == 1 and not (current == named[0][0].split(" ")[0]
-                                                              and values["Organism"] != named[0][0]):
-                name, m = named[0]  # (a species of the named genus is the model's to say: Drosophila simulans)
-                put("Organism", name, "stated", 1.0, {"span": [m.start(), m.end()], "text": m.group(0)})
+            if named and not (current == named.name.split(" ")[0] and values["Organism"] != named.name):
+                m = named.cue.search(text)  # (a species of the named genus is the model's to say: D. simulans)
+                put("Organism", named.name, "stated", 1.0, {"span": [m.start(), m.end()], "text": m.group(0)})
         if "Life stage" in values and "Life stage" not in source and source.get("Age") == "stated":
             stage = _life_stage_of_age(values.get("Age", ""), values.get("Age units", ""))
             if stage:
@@ -298,7 +299,7 @@ class Grounding:
                 if not agrees:
                     put("Assay name", assay.name, "stated", 1.0, _evidence_of(assay))
                 put("Assay type", assay.type, "stated", 1.0, _evidence_of(assay))
-            ruled_out = not_applicable(sample, schema)
+            ruled_out = not_applicable(sample, schema, assay=assay)
             if not isinstance(sample, Sample) or sample.text:
                 # a bare line (the paper's pairs) seldom names its project; a GEO record read from its
                 # fields does, when it is a consortium's
@@ -308,7 +309,7 @@ class Grounding:
                     ruled_out.pop(attr, None)
             if assay is not None and "Factor" in values:  # Cistrome names an accessibility assay as its factor
                 factor = ACCESSIBILITY_FACTOR.get(assay.name)
-                if factor and factor.lower() in getattr(self, "values_", {}).get("Factor", {}):
+                if factor and factor.lower() in known.get("Factor", {}):
                     ruled_out.pop("Factor", None)
                     put("Factor", factor, "stated", 1.0, _evidence_of(assay))
             for attr, why in ruled_out.items():
@@ -324,7 +325,7 @@ class Grounding:
                 continue
             if values[attr] in ACCESSIBILITY_FACTOR.values():
                 continue  # Cistrome's factor of an accessibility assay
-            if (attr not in source and (values.get(attr) or NONE).lower() in getattr(self, "values_", {}).get(attr, {})
+            if (attr not in source and (values.get(attr) or NONE).lower() in known.get(attr, {})
                     and _norm(values[attr]) not in ("none", "unknown") and find_span(text, values[attr]) is not None):
                 continue  # a training value written in the text: nothing for the gene tables to correct (and fast)
             choice = genes[attr].choose(text, self._organism(sample, text, values), values.get(attr) or NONE,
@@ -354,14 +355,14 @@ class Grounding:
                 continue  # an abstention or "does not apply" needs no source
             span = find_span(text, value)
             follows = FOLLOWS.get(attr)
-            if (span is None and follows in source and value.lower() in getattr(self, "values_", {}).get(attr, {})
+            if (span is None and follows in source and value.lower() in known.get(attr, {})
                     and confidence.get(attr, 0.0) >= threshold):
                 put(attr, value, "model", confidence.get(attr, 0.0))  # goes with its grounded antecedent
             elif span is not None and (attr != "Age" or _age_cued(text, span)) and (
-                    value.lower() in getattr(self, "values_", {}).get(attr, {})
+                    value.lower() in known.get(attr, {})
                     and (attr not in TARGET_ATTRIBUTES or chip or p_in >= 0.5
                          or confidence.get(attr, 0.0) >= max(threshold, self.target_confidence))
-                    or value.lower() not in getattr(self, "values_", {}).get(attr, {})
+                    or value.lower() not in known.get(attr, {})
                     and (p_in >= 0.5 or chip and attr in TARGET_ATTRIBUTES)):
                 # a span that is no training value is a new name only in a training-like record
                 # (a new factor, a new cell line); elsewhere it is a fragment (plokij, 12345)
@@ -369,7 +370,7 @@ class Grounding:
                 # confident training value: the model copies titles' words there (TUM101, Prostate, PBMC)
                 put(attr, value, "copied", confidence.get(attr, 0.0),
                     {"span": list(span), "text": text[span[0]:span[1]]})
-            elif (value.lower() in getattr(self, "values_", {}).get(attr, {})
+            elif (value.lower() in known.get(attr, {})
                   and (attr not in evidence_only or value.lower() in INFERABLE_VALUES.get(attr, ()))
                   and (attr not in CUED or _cued(text, value))
                   and p_in >= 0.5 and confidence.get(attr, 0.0) >= (
